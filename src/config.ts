@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+
+const packageVersion = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Everything the platform reads from the environment, validated once at boot. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** postgres://… for server mode; undefined means embedded PGlite under dataDir/pg. */
+  databaseUrl: string | undefined;
+  /** Public base URL, used in links sent by SMS or e-mail. */
+  publicUrl: string;
+  /** Trust X-Forwarded-* from a reverse proxy (for client addresses in rate limits and audit). */
+  trustProxy: boolean;
+  /** Mark session cookies Secure (behind HTTPS). */
+  cookieSecure: boolean;
+  /** Secret for signing cookies and webhook payloads of sandbox providers. */
+  sessionSecret: string;
+  sessionTtlHours: number;
+  apiTokenTtlHours: number;
+  /** Staff must pass a TOTP second factor. The demo switches it off. */
+  staffTotpRequired: boolean;
+  demoPassword: string;
+  /** Seed the demo data on start (idempotent). */
+  seedDemo: boolean;
+  /** Largest accepted upload, in bytes. */
+  uploadMaxBytes: number;
+  logLevel: string;
+  /** Rate limits: attempts per window on sign-in and code requests. */
+  signInLimit: number;
+  signInWindowSeconds: number;
+  /** argon2id memory cost in KiB (OWASP minimum 19 MiB). */
+  argon2MemoryKib: number;
+  version: string;
+}
+
+const bool = (v: string | undefined, fallback: boolean): boolean | Error => {
+  if (v === undefined || v === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  return new Error(`must be true or false, got "${v}"`);
+};
+
+const int = (v: string | undefined, fallback: number, min: number, max: number): number | Error => {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) return new Error(`must be an integer from ${min} to ${max}, got "${v}"`);
+  return n;
+};
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads the configuration; throws a ConfigError that lists every problem at once. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const problems: string[] = [];
+  const take = <T>(key: string, value: T | Error): T => {
+    if (value instanceof Error) {
+      problems.push(`${key} ${value.message}`);
+      return undefined as T;
+    }
+    return value;
+  };
+
+  const port = take('PORT', int(env.PORT, 3000, 0, 65535));
+  const host = env.HOST || '127.0.0.1';
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const databaseUrl = env.DATABASE_URL || undefined;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://');
+  const publicUrl = (env.PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, '');
+  const sessionSecret = env.SESSION_SECRET || 'servicehall-development-secret-change-me';
+  if (sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
+
+  const config: Config = {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    publicUrl,
+    trustProxy: take('TRUST_PROXY', bool(env.TRUST_PROXY, false)),
+    cookieSecure: take('COOKIE_SECURE', bool(env.COOKIE_SECURE, false)),
+    sessionSecret,
+    sessionTtlHours: take('SESSION_TTL_HOURS', int(env.SESSION_TTL_HOURS, 12, 1, 24 * 30)),
+    apiTokenTtlHours: take('API_TOKEN_TTL_HOURS', int(env.API_TOKEN_TTL_HOURS, 24, 1, 24 * 90)),
+    staffTotpRequired: take('STAFF_TOTP_REQUIRED', bool(env.STAFF_TOTP_REQUIRED, true)),
+    demoPassword: env.DEMO_PASSWORD || 'Chengdu#2026',
+    seedDemo: take('SEED_DEMO', bool(env.SEED_DEMO, true)),
+    uploadMaxBytes: take('UPLOAD_MAX_BYTES', int(env.UPLOAD_MAX_BYTES, 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024)),
+    logLevel: env.LOG_LEVEL || 'info',
+    signInLimit: take('SIGN_IN_LIMIT', int(env.SIGN_IN_LIMIT, 10, 1, 10000)),
+    signInWindowSeconds: take('SIGN_IN_WINDOW_SECONDS', int(env.SIGN_IN_WINDOW_SECONDS, 900, 1, 86400)),
+    argon2MemoryKib: take('ARGON2_MEMORY_KIB', int(env.ARGON2_MEMORY_KIB, 19456, 1024, 1048576)),
+    version: packageVersion,
+  };
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

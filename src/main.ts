@@ -1,0 +1,74 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createContext, closeContext } from './platform/bootstrap.js';
+import { verifyAuditChain } from './platform/audit/audit.js';
+import { modules } from './app.js';
+import { serve } from './server.js';
+
+const usage = `Usage: servicehall <command>
+
+Commands:
+  serve          migrate, seed the demo data (SEED_DEMO), run jobs and serve HTTP (default)
+  worker         run jobs only
+  migrate        apply database migrations and exit
+  seed           write the demo data (idempotent) and exit
+  audit-verify   check the audit log's hash chain; names the first tampered record`;
+
+async function main(argv: string[]): Promise<number> {
+  const command = argv[0] ?? 'serve';
+  if (command === '--help' || command === 'help') {
+    console.log(usage);
+    return 0;
+  }
+  const config = loadConfig();
+  const ctx = await createContext(config);
+  switch (command) {
+    case 'serve': {
+      if (config.seedDemo) await seed(ctx);
+      await serve(ctx);
+      const lines = modules.flatMap((m) => m.demoAccounts?.(ctx) ?? []);
+      console.log(`\nServiceHall is serving http://${config.host}:${config.port} (database: ${ctx.database.kind})`);
+      if (config.seedDemo && lines.length) console.log(`\nDemo sign-ins:\n${lines.map((l) => `  ${l}`).join('\n')}\n`);
+      return -1; // keep running
+    }
+    case 'worker':
+      for (const m of modules) await m.defineJobs?.(ctx);
+      await ctx.jobs.work();
+      console.log('ServiceHall worker is running jobs');
+      return -1;
+    case 'migrate':
+      console.log('Migrations applied');
+      break;
+    case 'seed':
+      await seed(ctx);
+      console.log('Demo data written');
+      break;
+    case 'audit-verify': {
+      const report = await verifyAuditChain(ctx.db);
+      if (report.ok) console.log(`Audit chain intact: ${report.checked} records checked`);
+      else console.error(`Audit chain broken at record ${report.firstBadSeq}: ${report.reason} (${report.checked} records before it are intact)`);
+      await closeContext(ctx);
+      return report.ok ? 0 : 1;
+    }
+    default:
+      console.error(`Unknown command "${command}"\n\n${usage}`);
+      await closeContext(ctx);
+      return 2;
+  }
+  await closeContext(ctx);
+  return 0;
+}
+
+async function seed(ctx: Awaited<ReturnType<typeof createContext>>) {
+  for (const m of modules) await m.seed?.(ctx);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError) console.error(error.message);
+    else console.error(error);
+    process.exit(1);
+  },
+);

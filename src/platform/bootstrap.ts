@@ -1,0 +1,29 @@
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import type { Config } from '../config.js';
+import { systemClock, type AppContext, type Clock } from './context.js';
+import { openDatabase, type Database } from './db/db.js';
+import { createJobs } from './jobs/jobs.js';
+import { createNotifier } from './notify/notifier.js';
+
+export interface ContextOptions {
+  /** An already open database (tests); otherwise opened from the config. */
+  database?: Database;
+  log?: Logger;
+  clock?: Clock;
+}
+
+/** Opens the database, migrates it and creates the platform services every module uses. */
+export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
+  const log = options.log ?? pino({ level: config.logLevel });
+  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pg') }));
+  await database.migrate();
+  const jobs = await createJobs(database, log);
+  const notify = await createNotifier(jobs, log);
+  return { config, database, db: database.db, log, clock: options.clock ?? systemClock, jobs, notify };
+}
+
+export async function closeContext(ctx: AppContext): Promise<void> {
+  await ctx.jobs.stop();
+  await ctx.database.close();
+}

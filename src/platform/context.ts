@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Database, Db } from './db/db.js';
+import type { Jobs } from './jobs/jobs.js';
+import type { Notifier } from './notify/notify.js';
+
+/** A source of the current time, injectable so tests can move it. */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** What the platform hands to every module. */
+export interface AppContext {
+  config: Config;
+  database: Database;
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  jobs: Jobs;
+  notify: Notifier;
+}

@@ -1,0 +1,4 @@
+// Every table, for Drizzle's typed queries. Modules still query only their own tables.
+export * from '../platform.schema.js';
+export * from '../../modules/identity/identity.schema.js';
+export * from '../../modules/catalog/catalog.schema.js';

@@ -1,0 +1,90 @@
+import type { ComponentChildren } from 'preact';
+import { usePage } from './page-context.js';
+
+export interface LayoutProps {
+  title: string;
+  children: ComponentChildren;
+  /** Staff pages show the staff navigation. */
+  area?: 'public' | 'staff';
+}
+
+/** The frame of every page: skip link, header with navigation and language switch, main, footer. */
+export function Layout({ title, children, area = 'public' }: LayoutProps) {
+  const { t, locale, actor, csrfToken, path } = usePage();
+  const otherLocale = locale === 'zh-CN' ? 'en' : 'zh-CN';
+  const langHref = `/lang/${otherLocale}?return=${encodeURIComponent(path)}`;
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${title} - ${t('site.name')}`}</title>
+        <link rel="stylesheet" href="/static/app.css" />
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          {t('nav.skip')}
+        </a>
+        <header class="site-header">
+          <div class="container header-row">
+            <a class="brand" href={area === 'staff' ? '/staff/home' : '/'}>
+              {t('site.name')}
+            </a>
+            <a class="lang" href={langHref} lang={otherLocale} hreflang={otherLocale} aria-label={t('nav.languageLabel')}>
+              {t('nav.language')}
+            </a>
+          </div>
+          <nav class="container site-nav" aria-label={t('nav.main')}>
+            <ul>
+              {area === 'public' && (
+                <>
+                  <li>
+                    <a href="/">{t('nav.home')}</a>
+                  </li>
+                  <li>
+                    <a href="/services">{t('nav.services')}</a>
+                  </li>
+                </>
+              )}
+              {actor && !actor.pendingSecondFactor ? (
+                <>
+                  <li>
+                    <a href={actor.kind === 'staff' ? '/staff/home' : '/account'}>{t('nav.account')}</a>
+                  </li>
+                  <li>
+                    <form method="post" action="/sign-out" class="inline-form">
+                      <input type="hidden" name="_csrf" value={csrfToken} />
+                      <button type="submit" class="link-button">
+                        {t('nav.signOut')}
+                      </button>
+                    </form>
+                  </li>
+                </>
+              ) : (
+                <>
+                  <li>
+                    <a href="/sign-in">{t('nav.signIn')}</a>
+                  </li>
+                  <li>
+                    <a href="/sign-up">{t('nav.signUp')}</a>
+                  </li>
+                </>
+              )}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" class="container" tabIndex={-1}>
+          {children}
+        </main>
+        <footer class="site-footer">
+          <div class="container">
+            <p>{t('footer.text')}</p>
+            <p>
+              <a href="/staff">{t('nav.staff')}</a>
+            </p>
+          </div>
+        </footer>
+      </body>
+    </html>
+  );
+}
