@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('runs the demo on defaults', () => {
+    const c = loadConfig({});
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, staffTotpRequired: true, seedDemo: true });
+    expect(c.dataDir).toMatch(/data$/);
+  });
+
+  it('lists every problem at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', COOKIE_SECURE: 'maybe', SESSION_SECRET: 'short', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    for (const key of ['PORT', 'DATABASE_URL', 'COOKIE_SECURE', 'SESSION_SECRET', 'LOG_LEVEL']) expect(problems).toContain(key);
+  });
+
+  it('reads server mode and switches', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u@h/db', STAFF_TOTP_REQUIRED: 'false', PORT: '8080' });
+    expect(c.databaseUrl).toBe('postgres://u@h/db');
+    expect(c.staffTotpRequired).toBe(false);
+    expect(c.port).toBe(8080);
+  });
+});
