@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Append-only audit trail; each record's hash covers the previous record's hash. */
 export const auditLog = pgTable(
@@ -40,6 +40,22 @@ export const outboxEvents = pgTable(
       .on(t.createdAt)
       .where(sql`dispatched_at IS NULL`),
   ],
+);
+
+/**
+ * Which handler has applied which outbox event. Written in the same transaction as the handler's own
+ * writes, so an event is applied once per handler even if the process dies mid-way.
+ */
+export const outboxHandled = pgTable(
+  'platform_outbox_handled',
+  {
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => outboxEvents.id, { onDelete: 'cascade' }),
+    handler: text('handler').notNull(),
+    handledAt: timestamp('handled_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.handler] })],
 );
 
 /** Every notice sent on any channel: the in-app inbox is the rows with channel 'inbox'. */
