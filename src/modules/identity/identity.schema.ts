@@ -20,6 +20,8 @@ export const users = pgTable(
     departmentCode: text('department_code'),
     totpSecret: text('totp_secret'),
     totpEnabled: boolean('totp_enabled').notNull().default(false),
+    /** The last TOTP time step accepted, so a code cannot be replayed within its window (RFC 6238 §5.2). */
+    totpLastStep: integer('totp_last_step'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     disabledAt: timestamp('disabled_at', { withTimezone: true, mode: 'date' }),
   },
