@@ -6,6 +6,8 @@ const jsonOutput = process.env.VITEST_JSON_OUTPUT;
 export default defineConfig({
   test: {
     include: ['e2e/**/*.test.ts'],
+    // Starts the app once for every file (or prints why the suite is skipped).
+    globalSetup: ['e2e/support/global-setup.ts'],
     pool: 'forks',
     // One app and one Chromium at a time: the machine has two cores.
     fileParallelism: false,

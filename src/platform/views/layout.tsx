@@ -30,8 +30,10 @@ export function Layout({ title, children, area = 'public' }: LayoutProps) {
             <a class="brand" href={area === 'staff' ? '/staff/home' : '/'}>
               {t('site.name')}
             </a>
-            <a class="lang" href={langHref} lang={otherLocale} hreflang={otherLocale} aria-label={t('nav.languageLabel')}>
-              {t('nav.language')}
+            {/* The accessible name must contain the visible text (WCAG 2.5.3), so the purpose is hidden text, not aria-label. */}
+            <a class="lang" href={langHref} hreflang={otherLocale}>
+              <span class="visually-hidden">{t('nav.languageLabel')}: </span>
+              <span lang={otherLocale}>{t('nav.language')}</span>
             </a>
           </div>
           <nav class="container site-nav" aria-label={t('nav.main')}>

@@ -1,0 +1,17 @@
+import { expect, it } from 'vitest';
+import { expectAccessible } from './support/axe.js';
+import { locales } from './support/browser.js';
+import { describeInBrowser, useBrowser } from './support/suite.js';
+
+describeInBrowser('home page', () => {
+  const browser = useBrowser();
+  for (const locale of locales) {
+    it(`is served in ${locale} at phone size and has no serious accessibility problem`, async () => {
+      const { page } = await browser.visit(locale);
+      const response = await page.goto('/');
+      expect(response?.status()).toBe(200);
+      await expect(page.locator('html').getAttribute('lang')).resolves.toBe(locale);
+      await expectAccessible(page, `home (${locale})`);
+    });
+  }
+});
