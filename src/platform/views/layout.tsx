@@ -74,6 +74,11 @@ export function Layout({ title, children, area = 'public' }: LayoutProps) {
               )}
             </ul>
           </nav>
+          {actor?.actingFor && (
+            <p class="container acting-for">
+              <a href="/account">{t('nav.actingFor', { name: actor.actingFor.name })}</a>
+            </p>
+          )}
         </header>
         <main id="main" class="container" tabIndex={-1}>
           {children}
