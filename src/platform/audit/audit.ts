@@ -57,14 +57,22 @@ export function actorFields(actor: Actor | null): Pick<AuditEntry, 'actorType' |
  */
 export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
   const write = async (tx: Executor) => {
-    await tx.execute(sql`SELECT pg_advisory_xact_lock(727101)`);
-    const [last] = await tx.select({ seq: auditLog.seq, hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-    const [{ seq } = { seq: 0 }] = await tx
-      .execute<{ seq: number }>(sql`SELECT nextval(pg_get_serial_sequence('platform_audit_log', 'seq'))::int AS seq`)
-      .then((r) => rowsOf<{ seq: number }>(r));
+    // The lock is held until this transaction ends, and the last record is read after taking it: the
+    // previous holder has committed by then, so under READ COMMITTED two writers cannot both link to
+    // the same record. A REPEATABLE READ snapshot taken before the lock would not see that commit and
+    // would fork the chain, so such transactions are refused.
+    const [lock] = rowsOf<{ isolation: string }>(
+      await tx.execute(sql`SELECT pg_advisory_xact_lock(727101)::text AS locked, current_setting('transaction_isolation') AS isolation`),
+    );
+    if (lock && lock.isolation !== 'read committed') throw new Error(`recordAudit needs a READ COMMITTED transaction, not ${lock.isolation}`);
+    const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
+    // Taken under the lock, so seq order is chain order (a rolled-back append leaves a harmless gap).
+    const [{ seq } = { seq: 0 }] = rowsOf<{ seq: number | string }>(
+      await tx.execute(sql`SELECT nextval(pg_get_serial_sequence('platform_audit_log', 'seq'))::bigint AS seq`),
+    );
     const prevHash = last?.hash ?? genesisHash;
     const fields: HashedFields = {
-      seq,
+      seq: Number(seq),
       at: new Date(),
       actorType: entry.actorType,
       actorId: entry.actorId ?? null,
@@ -91,24 +99,61 @@ export function rowsOf<T>(result: unknown): T[] {
 export interface ChainReport {
   ok: boolean;
   checked: number;
-  /** The first record whose hash does not match, or whose link to the previous record is broken. */
+  /** The first record that was altered, inserted, or whose predecessor was removed. */
   firstBadSeq: number | null;
   reason: string | null;
+  /** Hash of the last intact record; operators may note it elsewhere to detect removal of the newest records. */
+  headHash: string;
 }
 
-/** Recomputes every hash in order; names the first record that was altered, inserted or removed. */
+/**
+ * Recomputes every hash in order and names the first record that does not fit: altered (its hash does
+ * not match its content), inserted (the next record links past it), or following a removed record
+ * (its link points at nothing we have seen). Removing the newest records leaves a shorter valid chain;
+ * compare headHash with a noted value to catch that.
+ */
 export async function verifyAuditChain(executor: Executor, batchSize = 1000): Promise<ChainReport> {
   let prevHash = genesisHash;
+  let beforePrev: string | null = null;
   let afterSeq = 0;
   let checked = 0;
   for (;;) {
     const rows = await executor.select().from(auditLog).where(gt(auditLog.seq, afterSeq)).orderBy(asc(auditLog.seq)).limit(batchSize);
-    if (rows.length === 0) return { ok: true, checked, firstBadSeq: null, reason: null };
+    if (rows.length === 0) return { ok: true, checked, firstBadSeq: null, reason: null, headHash: prevHash };
     for (const row of rows) {
-      if (row.prevHash !== prevHash)
-        return { ok: false, checked, firstBadSeq: row.seq, reason: 'link to the previous record is broken (a record was removed or inserted)' };
-      const expected = hashRecord(prevHash, row);
-      if (expected !== row.hash) return { ok: false, checked, firstBadSeq: row.seq, reason: 'content does not match its hash (the record was altered)' };
+      if (row.prevHash !== prevHash) {
+        // It links to the record before the previous one: the previous one was slipped in.
+        if (beforePrev && row.prevHash === beforePrev)
+          return {
+            ok: false,
+            checked: checked - 1,
+            firstBadSeq: afterSeq,
+            reason: 'record was inserted (the next record links past it)',
+            headHash: beforePrev,
+          };
+        return {
+          ok: false,
+          checked,
+          firstBadSeq: row.seq,
+          reason: 'link to the previous record is broken (a record before it was removed or altered)',
+          headHash: prevHash,
+        };
+      }
+      const expected = hashRecord(prevHash, {
+        seq: row.seq,
+        at: row.at,
+        actorType: row.actorType,
+        actorId: row.actorId,
+        action: row.action,
+        resourceType: row.resourceType,
+        resourceId: row.resourceId,
+        outcome: row.outcome,
+        detail: row.detail,
+        ip: row.ip,
+      });
+      if (expected !== row.hash)
+        return { ok: false, checked, firstBadSeq: row.seq, reason: 'content does not match its hash (the record was altered)', headHash: prevHash };
+      beforePrev = prevHash;
       prevHash = row.hash;
       afterSeq = row.seq;
       checked++;
