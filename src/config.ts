@@ -27,6 +27,8 @@ export interface Config {
   seedDemo: boolean;
   /** Largest accepted upload, in bytes. */
   uploadMaxBytes: number;
+  /** Recipients (phone numbers, e-mail addresses) the sandbox SMS and e-mail providers report undeliverable. */
+  notifySandboxFail: string[];
   logLevel: string;
   /** Rate limits: attempts per window on sign-in and code requests. */
   signInLimit: number;
@@ -91,6 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoPassword: env.DEMO_PASSWORD || 'Chengdu#2026',
     seedDemo: take('SEED_DEMO', bool(env.SEED_DEMO, true)),
     uploadMaxBytes: take('UPLOAD_MAX_BYTES', int(env.UPLOAD_MAX_BYTES, 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024)),
+    notifySandboxFail: (env.NOTIFY_SANDBOX_FAIL ?? '')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean),
     logLevel: env.LOG_LEVEL || 'info',
     signInLimit: take('SIGN_IN_LIMIT', int(env.SIGN_IN_LIMIT, 10, 1, 10000)),
     signInWindowSeconds: take('SIGN_IN_WINDOW_SECONDS', int(env.SIGN_IN_WINDOW_SECONDS, 900, 1, 86400)),

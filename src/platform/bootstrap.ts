@@ -5,6 +5,8 @@ import { systemClock, type AppContext, type Clock } from './context.js';
 import { openDatabase, type Database } from './db/db.js';
 import { createJobs } from './jobs/jobs.js';
 import { createNotifier } from './notify/notifier.js';
+import { createOutbox } from './outbox/outbox.js';
+import { createFiles } from './files/files.js';
 
 export interface ContextOptions {
   /** An already open database (tests); otherwise opened from the config. */
@@ -19,8 +21,10 @@ export async function createContext(config: Config, options: ContextOptions = {}
   const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pg') }));
   await database.migrate();
   const jobs = await createJobs(database, log);
-  const notify = await createNotifier(jobs, log);
-  return { config, database, db: database.db, log, clock: options.clock ?? systemClock, jobs, notify };
+  const notify = await createNotifier(database.db, jobs, log, { sandboxFailList: config.notifySandboxFail });
+  const outbox = await createOutbox(database.db, jobs, log);
+  const files = createFiles(database.db, { dataDir: config.dataDir, maxBytes: config.uploadMaxBytes });
+  return { config, database, db: database.db, log, clock: options.clock ?? systemClock, jobs, notify, outbox, files };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

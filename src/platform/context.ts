@@ -3,6 +3,8 @@ import type { Config } from '../config.js';
 import type { Database, Db } from './db/db.js';
 import type { Jobs } from './jobs/jobs.js';
 import type { Notifier } from './notify/notify.js';
+import type { Outbox } from './outbox/outbox.js';
+import type { Files } from './files/files.js';
 
 /** A source of the current time, injectable so tests can move it. */
 export interface Clock {
@@ -20,4 +22,8 @@ export interface AppContext {
   clock: Clock;
   jobs: Jobs;
   notify: Notifier;
+  /** Domain events written in the business transaction, dispatched by jobs. */
+  outbox: Outbox;
+  /** Uploaded files under DATA_DIR/files. */
+  files: Files;
 }
