@@ -8,7 +8,13 @@ export interface DepartmentSeed {
 }
 
 export const departmentSeed: DepartmentSeed[] = [
-  { code: 'gov-service', parentCode: null, level: 'city', nameZh: '市政务服务管理和网络理政办公室', nameEn: 'Government Services and Online Governance Office' },
+  {
+    code: 'gov-service',
+    parentCode: null,
+    level: 'city',
+    nameZh: '市政务服务管理和网络理政办公室',
+    nameEn: 'Government Services and Online Governance Office',
+  },
   { code: 'psb', parentCode: null, level: 'city', nameZh: '市公安局', nameEn: 'Public Security Bureau' },
   { code: 'psb-exit-entry', parentCode: 'psb', level: 'city', nameZh: '市公安局出入境管理局', nameEn: 'Exit and Entry Administration, Public Security Bureau' },
   { code: 'amr', parentCode: null, level: 'city', nameZh: '市市场监督管理局', nameEn: 'Administration for Market Regulation' },

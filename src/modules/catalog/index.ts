@@ -1,14 +1,29 @@
-import { h } from 'preact';
 import type { AppModule } from '../../platform/module.js';
-import { sendPage } from '../../platform/views/render.js';
-import { Layout } from '../../platform/views/layout.js';
+import { catalogMessages } from './catalog.messages.js';
+import { registerCatalogRoutes } from './catalog.routes.js';
+import { seedCatalog } from './catalog.service.js';
 
-// PLACEHOLDER: departments, service items, catalogue pages.
+/** The service catalogue: departments, life events, service items with immutable versions, public and staff pages. */
 export const catalogModule: AppModule = {
   name: 'catalog',
-  async register(app) {
-    app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) =>
-      sendPage(request, reply, h(Layout, { title: request.t('site.tagline'), children: h('h1', null, request.t('site.name')) })),
-    );
-  },
+  messages: catalogMessages,
+  register: registerCatalogRoutes,
+  seed: (ctx) => seedCatalog(ctx.db),
 };
+
+export { getCurrentItem, getItemVersion, listDepartments, listLifeEvents, findServices, seedCatalog, type CatalogItem } from './catalog.service.js';
+export { departmentSeed, type DepartmentSeed } from './catalog.seed-departments.js';
+export type {
+  ApplicantKind,
+  DeliveryOption,
+  FormDefinition,
+  FormFieldUi,
+  ItemContent,
+  Material,
+  TimeLimit,
+  TimeUnit,
+  WorkflowAction,
+  WorkflowDefinition,
+  WorkflowState,
+  AutoDecisionRule,
+} from './catalog.types.js';
