@@ -37,6 +37,8 @@ export interface OutboxOptions {
   retryDelaySeconds?: number;
   /** Test seam: called after a handler ran and before its completion is committed (to simulate a crash there). */
   beforeMark?: (event: OutboxEvent, handlerName: string) => Promise<void>;
+  /** Define the dispatch and sweep jobs (default true; a test's second dispatcher leaves them to the first). */
+  defineJobs?: boolean;
 }
 
 /**
@@ -106,12 +108,14 @@ export async function createOutbox(db: Db, jobs: Jobs, log: Logger, options: Out
     return done;
   };
 
-  await jobs.define<{ eventId: string }>(outboxDispatchQueue, async ({ eventId }) => dispatch(eventId), {
-    retryLimit: options.retryLimit ?? 8,
-    retryDelaySeconds: options.retryDelaySeconds ?? 2,
-  });
-  await jobs.define(outboxSweepQueue, async () => void (await sweep()), { retryLimit: 0 });
-  await jobs.schedule(outboxSweepQueue, '* * * * *');
+  if (options.defineJobs ?? true) {
+    await jobs.define<{ eventId: string }>(outboxDispatchQueue, async ({ eventId }) => dispatch(eventId), {
+      retryLimit: options.retryLimit ?? 8,
+      retryDelaySeconds: options.retryDelaySeconds ?? 2,
+    });
+    await jobs.define(outboxSweepQueue, async () => void (await sweep()), { retryLimit: 0 });
+    await jobs.schedule(outboxSweepQueue, '* * * * *');
+  }
 
   return {
     async emit(executor, type, payload) {
