@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium; CI installs it (`apt-get install chromium`), a developer's machine may not have it. */
-export const chromiumPath = '/usr/bin/chromium';
+/**
+ * Debian's Chromium; CI installs it (`apt-get install chromium`), a developer's machine may not have it.
+ * CHROMIUM_PATH points elsewhere (a Chromium of the same major version as playwright-core expects).
+ */
+export const chromiumPath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
 export const skipMessage = `browser tests skipped: ${chromiumPath} not found; CI installs it`;
 
