@@ -2,3 +2,4 @@
 export * from '../platform.schema.js';
 export * from '../../modules/identity/identity.schema.js';
 export * from '../../modules/catalog/catalog.schema.js';
+export * from '../../modules/exchange/exchange.schema.js';
