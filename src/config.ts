@@ -35,6 +35,17 @@ export interface Config {
   signInWindowSeconds: number;
   /** argon2id memory cost in KiB (OWASP minimum 19 MiB). */
   argon2MemoryKib: number;
+  /** Payment and courier providers (only the offline sandboxes so far). */
+  paymentProvider: 'sandbox';
+  deliveryProvider: 'sandbox';
+  /** Signs and verifies the sandbox providers' webhooks. */
+  webhookSecret: string;
+  /** How far a webhook's signed timestamp may be from now. */
+  webhookToleranceSeconds: number;
+  /** The sandbox courier console is open to anyone (the demo), not only platform admins. */
+  sandboxConsolePublic: boolean;
+  /** Seconds between automatic status steps of each sandbox shipment; 0 means only on command. */
+  sandboxCourierAutoSeconds: number;
   version: string;
 }
 
@@ -50,6 +61,11 @@ const int = (v: string | undefined, fallback: number, min: number, max: number):
   const n = Number(v);
   if (!Number.isInteger(n) || n < min || n > max) return new Error(`must be an integer from ${min} to ${max}, got "${v}"`);
   return n;
+};
+
+const provider = (v: string | undefined): 'sandbox' | Error => {
+  if (v === undefined || v === '' || v === 'sandbox') return 'sandbox';
+  return new Error(`must be "sandbox" (no other provider is installed), got "${v}"`);
 };
 
 export class ConfigError extends Error {
@@ -77,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const publicUrl = (env.PUBLIC_URL || `http://${host}:${port}`).replace(/\/$/, '');
   const sessionSecret = env.SESSION_SECRET || 'servicehall-development-secret-change-me';
   if (sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
+  if (env.WEBHOOK_SECRET && env.WEBHOOK_SECRET.length < 32) problems.push('WEBHOOK_SECRET must be at least 32 characters');
 
   const config: Config = {
     port,
@@ -101,6 +118,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     signInLimit: take('SIGN_IN_LIMIT', int(env.SIGN_IN_LIMIT, 10, 1, 10000)),
     signInWindowSeconds: take('SIGN_IN_WINDOW_SECONDS', int(env.SIGN_IN_WINDOW_SECONDS, 900, 1, 86400)),
     argon2MemoryKib: take('ARGON2_MEMORY_KIB', int(env.ARGON2_MEMORY_KIB, 19456, 1024, 1048576)),
+    paymentProvider: take('PAYMENT_PROVIDER', provider(env.PAYMENT_PROVIDER)),
+    deliveryProvider: take('DELIVERY_PROVIDER', provider(env.DELIVERY_PROVIDER)),
+    webhookSecret: env.WEBHOOK_SECRET || sessionSecret,
+    webhookToleranceSeconds: take('WEBHOOK_TOLERANCE_SECONDS', int(env.WEBHOOK_TOLERANCE_SECONDS, 300, 10, 86400)),
+    sandboxConsolePublic: take('SANDBOX_CONSOLE_PUBLIC', bool(env.SANDBOX_CONSOLE_PUBLIC, false)),
+    sandboxCourierAutoSeconds: take('SANDBOX_COURIER_AUTO_SECONDS', int(env.SANDBOX_COURIER_AUTO_SECONDS, 0, 0, 86400)),
     version: packageVersion,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

@@ -1,5 +1,7 @@
 // Every table, for Drizzle's typed queries. Modules still query only their own tables.
 export * from '../platform.schema.js';
+export * from '../payments/payments.schema.js';
+export * from '../delivery/delivery.schema.js';
 export * from '../../modules/identity/identity.schema.js';
 export * from '../../modules/catalog/catalog.schema.js';
 export * from '../../modules/exchange/exchange.schema.js';
