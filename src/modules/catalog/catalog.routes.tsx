@@ -158,7 +158,7 @@ const list = (body: FormBody, key: string): string[] => {
 };
 const blankMaterial = (): MaterialFormValues => ({ code: '', nameZh: '', nameEn: '', noteZh: '', noteEn: '', held: false, heldBy: '', required: true });
 
-function valuesFromItem(item: CatalogItem | null, departmentCode: string): ItemFormValues {
+export function valuesFromItem(item: CatalogItem | null, departmentCode: string): ItemFormValues {
   const c = item?.content;
   const json = (v: unknown) => JSON.stringify(v, null, 2);
   return {
