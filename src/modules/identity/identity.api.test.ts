@@ -47,7 +47,10 @@ describe('API session', () => {
     expect(after.statusCode).toBe(401);
     expect(after.headers['content-type']).toContain('application/problem+json');
 
-    const actions = await ctx.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.actorId, body.user.id as string));
+    const actions = await ctx.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.actorId, body.user.id as string));
     expect(actions.map((a) => a.action)).toEqual(expect.arrayContaining(['identity.api-token.issue', 'identity.api-token.revoke']));
   });
 
@@ -91,10 +94,20 @@ describe('API session', () => {
   });
 
   it('answers malformed JSON and bad fields with 400 problem+json', async () => {
-    const malformed = await app.inject({ method: 'POST', url: '/api/v1/session', headers: { 'content-type': 'application/json' }, payload: '{"login": "13800000001", ' });
+    const malformed = await app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"login": "13800000001", ',
+    });
     expect(malformed.statusCode).toBe(400);
     expect(malformed.headers['content-type']).toContain('application/problem+json');
-    const missing = await app.inject({ method: 'POST', url: '/api/v1/session', headers: { 'content-type': 'application/json' }, payload: '{"login": "13800000001"}' });
+    const missing = await app.inject({
+      method: 'POST',
+      url: '/api/v1/session',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"login": "13800000001"}',
+    });
     expect(missing.statusCode).toBe(400);
     expect(missing.json()).toMatchObject({ status: 400, errors: expect.any(Array) });
     const huge = await post(app, { login: 'x'.repeat(10_000), password });

@@ -23,7 +23,7 @@ export const identityMessages = {
     'identity.phone.taken': '该手机号码已注册，请直接登录',
     'identity.realName.required': '请输入真实姓名',
     'identity.realName.tooLong': '姓名不能超过 50 个字符',
-    'identity.realName.characters': '姓名只能包含文字、空格和 · . \' - 等符号，不能包含数字或 < > 等字符',
+    'identity.realName.characters': "姓名只能包含文字、空格和 · . ' - 等符号，不能包含数字或 < > 等字符",
     'identity.idNumber.required': '请输入居民身份证号码',
     'identity.idNumber.format': '身份证号码应为 18 位，前 17 位是数字，最后一位是数字或 X',
     'identity.idNumber.region': '身份证号码的地区码不正确，请核对',
@@ -103,7 +103,8 @@ export const identityMessages = {
     'identity.totp.title': '双重验证',
     'identity.totp.intro': '为保护政务数据，请输入身份验证器应用中的动态验证码。',
     'identity.totp.enrolTitle': '设置身份验证器',
-    'identity.totp.enrolIntro': '这是您首次登录。请在手机上的身份验证器应用（支持 TOTP 的任何应用）中添加账号：可以打开下面的链接，或手动输入密钥。然后输入应用显示的 6 位数字。',
+    'identity.totp.enrolIntro':
+      '这是您首次登录。请在手机上的身份验证器应用（支持 TOTP 的任何应用）中添加账号：可以打开下面的链接，或手动输入密钥。然后输入应用显示的 6 位数字。',
     'identity.totp.uri': '设置链接',
     'identity.totp.secret': '密钥（手动输入）',
     'identity.totp.submit': '验证',
@@ -193,7 +194,8 @@ export const identityMessages = {
     'identity.account.switched': 'You now act for someone else.',
     'identity.account.switchRefused': 'You may not act for this company.',
     'identity.account.security': 'Security',
-    'identity.account.signOutEverywhereHint': 'If you signed in on another device or think someone else uses your account, sign out on every device (API tokens included).',
+    'identity.account.signOutEverywhereHint':
+      'If you signed in on another device or think someone else uses your account, sign out on every device (API tokens included).',
     'identity.account.signOutEverywhere': 'Sign out everywhere',
     'identity.account.signedOutEverywhere': 'You have been signed out on every device. Sign in again.',
     'identity.role.legal_representative': 'Legal representative',

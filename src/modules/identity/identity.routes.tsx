@@ -173,7 +173,14 @@ export async function registerIdentityRoutes(app: App, ctx: AppContext): Promise
       );
     }
     // The number travels in a short-lived signed cookie, not in the URL (which ends up in logs).
-    reply.setCookie(codePhoneCookie, result.phone, { path: '/sign-in', httpOnly: true, sameSite: 'lax', secure: ctx.config.cookieSecure, maxAge: 300, signed: true });
+    reply.setCookie(codePhoneCookie, result.phone, {
+      path: '/sign-in',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: ctx.config.cookieSecure,
+      maxAge: 300,
+      signed: true,
+    });
     return reply.redirect(`/sign-in?sent=1${returnTo ? `&return=${encodeURIComponent(returnTo)}` : ''}#code-section`, 303);
   });
 
@@ -269,7 +276,12 @@ export async function registerIdentityRoutes(app: App, ctx: AppContext): Promise
       const state = await secondFactorState(ctx, actor.userId);
       const enrol = state.uri && state.secret ? { uri: state.uri, secret: state.secret } : undefined;
       const errors: FieldErrors = result.errors;
-      return sendPage(request, reply, <SecondFactorPage enrol={enrol} returnTo={returnTo} errors={errors} params={{ seconds: result.retryAfter ?? 0 }} />, status);
+      return sendPage(
+        request,
+        reply,
+        <SecondFactorPage enrol={enrol} returnTo={returnTo} errors={errors} params={{ seconds: result.retryAfter ?? 0 }} />,
+        status,
+      );
     }
     setSession(reply, result.session);
     return reply.redirect(returnTo || '/staff/home', 303);

@@ -179,7 +179,10 @@ export async function signUp(ctx: AppContext, input: SignUpInput, meta: RequestM
   if (!realName.ok) errors.realName = realName.error;
   const idNumber = checkResidentId(input.idNumber, ctx.clock.now());
   if (!idNumber.ok) errors.idNumber = idNumber.error;
-  const password = checkPassword(input.password, { phone: phone.ok ? phone.value : input.phone, idNumber: idNumber.ok ? idNumber.value.number : input.idNumber });
+  const password = checkPassword(input.password, {
+    phone: phone.ok ? phone.value : input.phone,
+    idNumber: idNumber.ok ? idNumber.value.number : input.idNumber,
+  });
   if (!password.ok) errors.password = password.error;
   else if (input.confirmPassword !== input.password) errors.confirmPassword = 'identity.confirmPassword.mismatch';
   if (!phone.ok || !realName.ok || !idNumber.ok || !password.ok || errors.confirmPassword) return { ok: false, errors };
@@ -206,7 +209,15 @@ export async function signUp(ctx: AppContext, input: SignUpInput, meta: RequestM
         createdAt: ctx.clock.now(),
       });
       const session = await issueSession(ctx, tx, userId, 'web', meta);
-      await recordAudit(tx, { actorType: 'citizen', actorId: userId, action: 'identity.sign-up', resourceType: 'user', resourceId: userId, outcome: 'ok', ip: meta.ip });
+      await recordAudit(tx, {
+        actorType: 'citizen',
+        actorId: userId,
+        action: 'identity.sign-up',
+        resourceType: 'user',
+        resourceId: userId,
+        outcome: 'ok',
+        ip: meta.ip,
+      });
       await recordAudit(tx, {
         actorType: 'citizen',
         actorId: userId,
@@ -464,7 +475,15 @@ export async function completeSecondFactor(
     await repo.revokeSession(tx, actor.sessionId, ctx.clock.now());
     const session = await issueSession(ctx, tx, user.id, 'web', meta);
     if (enrolling)
-      await recordAudit(tx, { actorType: 'staff', actorId: user.id, action: 'identity.totp.enrol', resourceType: 'user', resourceId: user.id, outcome: 'ok', ip: meta.ip });
+      await recordAudit(tx, {
+        actorType: 'staff',
+        actorId: user.id,
+        action: 'identity.totp.enrol',
+        resourceType: 'user',
+        resourceId: user.id,
+        outcome: 'ok',
+        ip: meta.ip,
+      });
     await recordAudit(tx, {
       actorType: 'staff',
       actorId: user.id,
@@ -510,7 +529,13 @@ export async function apiSignIn(
     await limiters.signIn.consume(`signin:login:${key}`, `signin:ip:${meta.ip}`);
   } catch (e) {
     if (e instanceof TooManyRequestsError)
-      await recordAudit(ctx.db, { actorType: 'anonymous', action: 'identity.api-token.issue', outcome: 'denied', detail: { reason: 'rate-limited' }, ip: meta.ip });
+      await recordAudit(ctx.db, {
+        actorType: 'anonymous',
+        action: 'identity.api-token.issue',
+        outcome: 'denied',
+        detail: { reason: 'rate-limited' },
+        ip: meta.ip,
+      });
     throw e;
   }
   const user = await checkCredentials(ctx, candidate, input.password);

@@ -100,7 +100,9 @@ describe('staff sign-in with TOTP (RFC 6238)', () => {
     const [row] = await ctx.db.select({ totpSecret: users.totpSecret }).from(users).where(eq(users.login, 'amr.admin'));
     expect(row?.totpSecret).not.toContain(secret!); // stored sealed
 
-    const wrong = await client.submit('/staff/second-factor', '/staff/second-factor', { code: codeFor('amr.admin', secret!) === '123456' ? '654321' : '123456' });
+    const wrong = await client.submit('/staff/second-factor', '/staff/second-factor', {
+      code: codeFor('amr.admin', secret!) === '123456' ? '654321' : '123456',
+    });
     expect(wrong.statusCode).toBe(400);
     expect(wrong.body).toContain('动态验证码不正确');
 

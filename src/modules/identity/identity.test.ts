@@ -29,7 +29,11 @@ let serial = 100;
 /** A fresh, valid citizen each call, so tests do not depend on each other. */
 function newPerson() {
   serial += 1;
-  return { phone: `1390000${String(serial).padStart(4, '0')}`, realName: '赵敏', idNumber: idWithCheck(`510107199001${String(serial % 28 + 1).padStart(2, '0')}${String(serial).padStart(3, '0')}`) };
+  return {
+    phone: `1390000${String(serial).padStart(4, '0')}`,
+    realName: '赵敏',
+    idNumber: idWithCheck(`510107199001${String((serial % 28) + 1).padStart(2, '0')}${String(serial).padStart(3, '0')}`),
+  };
 }
 function signUpFields(p: ReturnType<typeof newPerson>, extra: Record<string, string> = {}) {
   return { phone: p.phone, realName: p.realName, idNumber: p.idNumber, password, confirmPassword: password, ...extra };
@@ -72,7 +76,10 @@ describe('sign-up', () => {
     const stored = await ctx.db.select({ tokenHash: sessions.tokenHash }).from(sessions);
     expect(stored.some((s) => s.tokenHash === token)).toBe(false);
     expect(stored.length).toBeGreaterThan(0);
-    const audits = await ctx.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.actorId, (await getUserIdByPhone(p.phone))!));
+    const audits = await ctx.db
+      .select({ action: auditLog.action })
+      .from(auditLog)
+      .where(eq(auditLog.actorId, (await getUserIdByPhone(p.phone))!));
     expect(audits.map((a) => a.action)).toEqual(expect.arrayContaining(['identity.sign-up', 'identity.sign-in']));
   });
 

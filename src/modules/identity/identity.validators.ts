@@ -17,7 +17,9 @@ const residentIdWeights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const residentIdCheckChars = '10X98765432';
 
 /** GB/T 2260 province-level prefixes (83 is used by residence permits of Taiwan residents). */
-const provinces = new Set([11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83]);
+const provinces = new Set([
+  11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65, 71, 81, 82, 83,
+]);
 
 /** The ISO 7064 MOD 11-2 check character of the first 17 digits. */
 export function residentIdCheckChar(first17: string): string {
@@ -56,7 +58,11 @@ export function checkResidentId(raw: string, now: Date): Checked<ResidentId> {
   const birth = value.slice(6, 14);
   if (!isRealDate(birth) || birth < '19000101' || birth > chinaDate(now)) return fail('identity.idNumber.birthDate');
   if (residentIdCheckChar(value.slice(0, 17)) !== value[17]) return fail('identity.idNumber.checksum');
-  return ok({ number: value, birthDate: `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}`, sex: Number(value[16]) % 2 === 1 ? 'male' : 'female' });
+  return ok({
+    number: value,
+    birthDate: `${birth.slice(0, 4)}-${birth.slice(4, 6)}-${birth.slice(6, 8)}`,
+    sex: Number(value[16]) % 2 === 1 ? 'male' : 'female',
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------

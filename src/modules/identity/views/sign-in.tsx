@@ -40,7 +40,15 @@ export function SignInPage({ phone, codePhone, codeSentTo, returnTo, errors, par
             maxLength={20}
             required
           />
-          <Field name="password" type="password" autocomplete="current-password" label={t('identity.field.password')} error={errors.password} maxLength={128} required />
+          <Field
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            label={t('identity.field.password')}
+            error={errors.password}
+            maxLength={128}
+            required
+          />
           <Button>{t('identity.signIn.submit')}</Button>
         </form>
       </section>

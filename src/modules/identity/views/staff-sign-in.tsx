@@ -23,7 +23,15 @@ export function StaffSignInPage({
         <CsrfField />
         <input type="hidden" name="return" value={returnTo} />
         <Field name="login" autocomplete="username" label={t('identity.field.login')} value={login} error={errors.login} maxLength={64} required />
-        <Field name="password" type="password" autocomplete="current-password" label={t('identity.field.password')} error={errors.password} maxLength={128} required />
+        <Field
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          label={t('identity.field.password')}
+          error={errors.password}
+          maxLength={128}
+          required
+        />
         <Button>{t('identity.staff.submit')}</Button>
       </form>
       <p>
