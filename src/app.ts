@@ -21,9 +21,11 @@ import { ErrorPage } from './platform/views/error-page.js';
 import { sendPage } from './platform/views/render.js';
 import { identityModule } from './modules/identity/index.js';
 import { catalogModule } from './modules/catalog/index.js';
+import { inboxModule } from './modules/inbox/index.js';
+import { filesModule } from './platform/files/files.routes.js';
 import type { AppModule } from './platform/module.js';
 
-export const modules: AppModule[] = [identityModule, catalogModule];
+export const modules: AppModule[] = [identityModule, catalogModule, inboxModule, filesModule];
 
 registerMessages(platformMessages);
 for (const m of modules) if (m.messages) registerMessages(m.messages);
