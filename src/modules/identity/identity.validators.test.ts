@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { checkNoticeBundle } from '../../platform/notify/templates.js';
+import { identityMessages } from './identity.messages.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import {
   checkMobile,
@@ -220,5 +223,30 @@ describe('crypto helpers', () => {
   });
   it('keys SMS code hashes by the server secret', () => {
     expect(hashSmsCode('a', '13800000001', '123456')).not.toBe(hashSmsCode('b', '13800000001', '123456'));
+  });
+});
+
+describe('messages', () => {
+  it('has the sign-in-code notice template in both languages with the same placeholders', () => {
+    expect(checkNoticeBundle(identityMessages)).toEqual([]);
+  });
+
+  it('defines every identity.* key the module uses', () => {
+    const dir = new URL('.', import.meta.url);
+    const files = [
+      'identity.service.ts',
+      'identity.routes.tsx',
+      'identity.validators.ts',
+      'views/sign-in.tsx',
+      'views/sign-up.tsx',
+      'views/account.tsx',
+      'views/staff-sign-in.tsx',
+    ];
+    const used = new Set(
+      files.flatMap((f) => [...readFileSync(new URL(f, dir), 'utf8').matchAll(/(?<!action: )'(identity\.[a-zA-Z]+\.[a-zA-Z.]+)'/g)].map((m) => m[1]!)),
+    );
+    expect(used.size).toBeGreaterThan(40);
+    const missing = [...used].filter((k) => !(k in identityMessages['zh-CN']) || !(k in identityMessages.en));
+    expect(missing).toEqual([]);
   });
 });
