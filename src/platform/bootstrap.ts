@@ -7,6 +7,9 @@ import { createJobs } from './jobs/jobs.js';
 import { createNotifier } from './notify/notifier.js';
 import { createOutbox } from './outbox/outbox.js';
 import { createFiles } from './files/files.js';
+import { createWebhooks, fetchTransport } from './webhooks/webhooks.js';
+import { createPaymentPort } from './payments/index.js';
+import { createDeliveryPort } from './delivery/index.js';
 
 export interface ContextOptions {
   /** An already open database (tests); otherwise opened from the config. */
@@ -24,7 +27,29 @@ export async function createContext(config: Config, options: ContextOptions = {}
   const notify = await createNotifier(database.db, jobs, log, { sandboxFailList: config.notifySandboxFail });
   const outbox = await createOutbox(database.db, jobs, log);
   const files = createFiles(database.db, { dataDir: config.dataDir, maxBytes: config.uploadMaxBytes });
-  return { config, database, db: database.db, log, clock: options.clock ?? systemClock, jobs, notify, outbox, files };
+  const clock = options.clock ?? systemClock;
+  const webhooks = await createWebhooks(jobs, clock, log, {
+    secret: config.webhookSecret,
+    toleranceSeconds: config.webhookToleranceSeconds,
+    transport: fetchTransport(config.publicUrl),
+  });
+  const paymentPort = createPaymentPort(database.db, outbox, webhooks, clock, config);
+  const deliveryPort = await createDeliveryPort(database.db, outbox, webhooks, jobs, clock, config);
+  return {
+    config,
+    database,
+    db: database.db,
+    log,
+    clock,
+    jobs,
+    notify,
+    outbox,
+    files,
+    webhooks,
+    payments: paymentPort.payments,
+    delivery: deliveryPort.delivery,
+    sandbox: { payments: paymentPort.sandbox, courier: deliveryPort.sandbox },
+  };
 }
 
 export async function closeContext(ctx: AppContext): Promise<void> {

@@ -72,12 +72,7 @@ export function fetchTransport(baseUrl: string, timeoutMs = 10_000): WebhookTran
 
 /** Anything with Fastify's inject (the app in tests). */
 export interface Injectable {
-  inject(options: {
-    method: 'POST';
-    url: string;
-    payload: string;
-    headers: Record<string, string>;
-  }): Promise<{ statusCode: number; body: string }>;
+  inject(options: { method: 'POST'; url: string; payload: string; headers: Record<string, string> }): Promise<{ statusCode: number; body: string }>;
 }
 
 /** In-process delivery for tests: the same route, signature check and handler, without a socket. */
