@@ -21,7 +21,7 @@ function SearchForm({ q }: { q: string }) {
 function ServiceCards({ services }: { services: ServiceCardView[] }) {
   const { t } = usePage();
   return (
-    <ul class="card-list">
+    <ul class="card-list grid">
       {services.map((s) => (
         <li class="card" key={s.code}>
           <h3>

@@ -48,35 +48,37 @@ export function StaffHomePage({
           {items.length === 0 ? (
             <p>{t('catalog.staff.noItems')}</p>
           ) : (
-            <table>
-              <caption class="visually-hidden">{t('catalog.staff.items')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('catalog.staff.itemName')}</th>
-                  <th scope="col">{t('catalog.staff.itemDepartment')}</th>
-                  <th scope="col">{t('catalog.staff.itemVersion')}</th>
-                  <th scope="col">{t('catalog.staff.actions')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((i) => (
-                  <tr key={i.code}>
-                    <td>
-                      <a href={i.viewHref}>{i.name}</a>
-                      <br />
-                      <span class="meta">{i.code}</span>
-                    </td>
-                    <td>{i.departmentName}</td>
-                    <td>{i.version}</td>
-                    <td>
-                      <a href={i.editHref} aria-label={t('catalog.staff.editNamed', { name: i.name })}>
-                        {t('catalog.staff.edit')}
-                      </a>
-                    </td>
+            <div class="table-scroll">
+              <table>
+                <caption class="visually-hidden">{t('catalog.staff.items')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('catalog.staff.itemName')}</th>
+                    <th scope="col">{t('catalog.staff.itemDepartment')}</th>
+                    <th scope="col">{t('catalog.staff.itemVersion')}</th>
+                    <th scope="col">{t('catalog.staff.actions')}</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {items.map((i) => (
+                    <tr key={i.code}>
+                      <td>
+                        <a href={i.viewHref}>{i.name}</a>
+                        <br />
+                        <span class="meta">{i.code}</span>
+                      </td>
+                      <td>{i.departmentName}</td>
+                      <td>{i.version}</td>
+                      <td>
+                        <a href={i.editHref} aria-label={t('catalog.staff.editNamed', { name: i.name })}>
+                          {t('catalog.staff.edit')}
+                        </a>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </section>
       )}
