@@ -72,3 +72,8 @@ export function formatMoney(locale: Locale, fen: number): string {
 export function formatDateTime(locale: Locale, date: Date): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Shanghai' }).format(date);
 }
+
+/** One bundle from several (a module may keep its page and API messages apart). */
+export function mergeBundles(...bundles: MessageBundle[]): MessageBundle {
+  return { 'zh-CN': Object.assign({}, ...bundles.map((b) => b['zh-CN'])), en: Object.assign({}, ...bundles.map((b) => b.en)) };
+}
