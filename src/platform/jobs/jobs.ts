@@ -1,4 +1,3 @@
-import { sql, type SQL } from 'drizzle-orm';
 import PgBoss from 'pg-boss';
 import type { Logger } from 'pino';
 import type { Database, Executor } from '../db/db.js';
@@ -46,26 +45,23 @@ export interface Jobs {
   stop(): Promise<void>;
 }
 
-/** Turns pg-boss's `$n` SQL into a Drizzle query, so it runs on the caller's transaction. */
-function toDrizzle(text: string, values: unknown[] = []): SQL {
-  const parts = text.split(/\$(\d+)/);
-  const chunks: SQL[] = [];
-  parts.forEach((part, i) => {
-    if (i % 2 === 0) chunks.push(sql.raw(part));
-    else {
-      const value = values[Number(part) - 1];
-      // Objects go to the driver as JSON text, exactly as pg-boss would send them itself.
-      chunks.push(sql`${value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : (value ?? null)}`);
-    }
-  });
-  return sql.join(chunks);
+interface DriverClient {
+  query(text: string, values?: unknown[]): Promise<{ rows?: unknown[] } | { rows?: unknown[] }[]>;
 }
 
+/**
+ * pg-boss's SQL run on the caller's transaction. It goes to the driver connection that Drizzle holds
+ * for the transaction (a pg PoolClient or a PGlite transaction), not through Drizzle's query builder:
+ * pg-boss repeats `$n` parameters, which Drizzle would split into separately typed parameters.
+ */
 function executorDb(executor: Executor) {
+  const client = (executor as unknown as { session?: { client?: DriverClient } }).session?.client;
+  if (!client || typeof client.query !== 'function') throw new Error('Cannot find the driver connection of this transaction');
   return {
     executeSql: async (text: string, values?: unknown[]) => {
-      const result: unknown = await executor.execute(toDrizzle(text, values));
-      return { rows: Array.isArray(result) ? (result as unknown[]) : ((result as { rows?: unknown[] }).rows ?? []) };
+      const result = await client.query(text, values);
+      const last = Array.isArray(result) ? result[result.length - 1] : result;
+      return { rows: last?.rows ?? [] };
     },
   };
 }
