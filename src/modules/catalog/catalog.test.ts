@@ -7,6 +7,8 @@ import { departmentSeed } from './catalog.seed-departments.js';
 import { itemSeed } from './catalog.seed-items.js';
 import { lifeEventSeed } from './catalog.seed-life-events.js';
 import { likePattern } from './catalog.repository.js';
+import { can } from './catalog.policy.js';
+import type { Actor } from '../../platform/auth/actor.js';
 import { searchTerms } from './catalog.validation.js';
 
 let app: App;
@@ -74,6 +76,33 @@ describe('definitions', () => {
     expect(
       checkFormDefinition({ type: 'object', properties: { a: {} }, 'x-ui': { pages: [{ id: 'p', fields: ['a'] }], fields: { a: { widget: 'nope' } } } }),
     ).toEqual(['field a needs a known widget']);
+  });
+});
+
+describe('policy', () => {
+  const staff = (departmentCode: string, roles: Actor['roles'], extra: Partial<Actor> = {}): Actor => ({
+    userId: 'u',
+    kind: 'staff',
+    realName: 'x',
+    departmentCode,
+    roles,
+    actingFor: null,
+    sessionId: 's',
+    via: 'cookie',
+    pendingSecondFactor: false,
+    ...extra,
+  });
+
+  it('a department admin manages only their own department; a platform admin everything; default deny', () => {
+    expect(can(staff('amr', ['dept_admin']), 'item.edit', 'amr')).toBe(true);
+    expect(can(staff('amr', ['dept_admin']), 'item.edit', 'psb')).toBe(false);
+    expect(can(staff('amr', ['dept_admin']), 'item.create', 'psb')).toBe(false);
+    expect(can(staff('amr', ['dept_admin']), 'item.edit')).toBe(false);
+    expect(can(staff('gov-service', ['platform_admin']), 'item.edit', 'psb')).toBe(true);
+    expect(can(staff('amr', ['clerk', 'approver']), 'item.edit', 'amr')).toBe(false);
+    expect(can(staff('amr', ['dept_admin'], { pendingSecondFactor: true }), 'item.edit', 'amr')).toBe(false);
+    expect(can(staff('amr', ['dept_admin'], { kind: 'citizen' }), 'item.edit', 'amr')).toBe(false);
+    expect(can(null, 'items.manage')).toBe(false);
   });
 });
 
