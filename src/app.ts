@@ -21,11 +21,14 @@ import { ErrorPage } from './platform/views/error-page.js';
 import { sendPage } from './platform/views/render.js';
 import { identityModule } from './modules/identity/index.js';
 import { catalogModule } from './modules/catalog/index.js';
+import { exchangeModule } from './modules/exchange/index.js';
 import { inboxModule } from './modules/inbox/index.js';
 import { filesModule } from './platform/files/files.routes.js';
+import { sandboxModule } from './modules/sandbox/index.js';
+import { casesModule } from './modules/cases/index.js';
 import type { AppModule } from './platform/module.js';
 
-export const modules: AppModule[] = [identityModule, catalogModule, inboxModule, filesModule];
+export const modules: AppModule[] = [identityModule, catalogModule, exchangeModule, inboxModule, filesModule, sandboxModule, casesModule];
 
 registerMessages(platformMessages);
 for (const m of modules) if (m.messages) registerMessages(m.messages);

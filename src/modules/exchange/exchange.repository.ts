@@ -1,0 +1,84 @@
+import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/db.js';
+import { accessLog, amrRegister, psbGuardianship, psbHousehold } from './exchange.schema.js';
+
+export type AccessLogRow = typeof accessLog.$inferSelect;
+export type NewAccessLogRow = typeof accessLog.$inferInsert;
+export type HouseholdRow = typeof psbHousehold.$inferSelect;
+export type RegisterRow = typeof amrRegister.$inferSelect;
+
+// --- access log -----------------------------------------------------------------------------------
+
+export async function insertAccessLog(ex: Executor, row: NewAccessLogRow): Promise<string> {
+  const [inserted] = await ex.insert(accessLog).values(row).returning({ id: accessLog.id });
+  return inserted!.id;
+}
+
+export interface AccessLogQuery {
+  /** Reads about this person. */
+  userId: string;
+  /** And about these companies (those the person acts for). */
+  enterpriseIds: string[];
+  limit: number;
+  offset: number;
+}
+
+/** A person's reads, newest first; one more row than asked tells the caller whether a next page exists. */
+export async function listAccessLog(ex: Executor, q: AccessLogQuery): Promise<AccessLogRow[]> {
+  const about: SQL[] = [eq(accessLog.subjectUserId, q.userId)];
+  if (q.enterpriseIds.length > 0) about.push(inArray(accessLog.subjectEnterpriseId, q.enterpriseIds));
+  return ex
+    .select()
+    .from(accessLog)
+    .where(or(...about))
+    .orderBy(desc(accessLog.at), desc(accessLog.id))
+    .limit(q.limit)
+    .offset(q.offset);
+}
+
+export async function countAccessLogFor(ex: Executor, userId: string): Promise<number> {
+  const [row] = await ex
+    .select({ n: sql<number>`count(*)::int` })
+    .from(accessLog)
+    .where(and(eq(accessLog.subjectKind, 'person'), eq(accessLog.subjectUserId, userId)));
+  return Number(row?.n ?? 0);
+}
+
+// --- sandbox: the population system of the Public Security Bureau --------------------------------
+
+export async function findResident(ex: Executor, idNumber: string): Promise<HouseholdRow | undefined> {
+  const [row] = await ex.select().from(psbHousehold).where(eq(psbHousehold.idNumber, idNumber));
+  return row;
+}
+
+export async function listChildrenOf(ex: Executor, guardianIdNumber: string): Promise<(HouseholdRow & { relation: string })[]> {
+  const rows = await ex
+    .select({ resident: psbHousehold, relation: psbGuardianship.relation })
+    .from(psbGuardianship)
+    .innerJoin(psbHousehold, eq(psbHousehold.idNumber, psbGuardianship.childIdNumber))
+    .where(eq(psbGuardianship.guardianIdNumber, guardianIdNumber))
+    .orderBy(psbHousehold.idNumber);
+  return rows.map((r) => ({ ...r.resident, relation: r.relation }));
+}
+
+export async function upsertResidents(ex: Executor, rows: (typeof psbHousehold.$inferInsert)[]): Promise<void> {
+  if (rows.length === 0) return;
+  await ex.insert(psbHousehold).values(rows).onConflictDoNothing();
+}
+
+export async function upsertGuardianships(ex: Executor, rows: (typeof psbGuardianship.$inferInsert)[]): Promise<void> {
+  if (rows.length === 0) return;
+  await ex.insert(psbGuardianship).values(rows).onConflictDoNothing();
+}
+
+// --- sandbox: the enterprise register of the Administration for Market Regulation -----------------
+
+export async function findRegistration(ex: Executor, uscc: string): Promise<RegisterRow | undefined> {
+  const [row] = await ex.select().from(amrRegister).where(eq(amrRegister.uscc, uscc));
+  return row;
+}
+
+export async function upsertRegistrations(ex: Executor, rows: (typeof amrRegister.$inferInsert)[]): Promise<void> {
+  if (rows.length === 0) return;
+  await ex.insert(amrRegister).values(rows).onConflictDoNothing();
+}
