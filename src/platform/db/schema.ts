@@ -5,3 +5,4 @@ export * from '../delivery/delivery.schema.js';
 export * from '../../modules/identity/identity.schema.js';
 export * from '../../modules/catalog/catalog.schema.js';
 export * from '../../modules/exchange/exchange.schema.js';
+export * from '../../modules/cases/cases.schema.js';
