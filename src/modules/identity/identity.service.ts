@@ -25,6 +25,7 @@ import { checkMobile, checkPassword, checkRealName, checkResidentId, checkStaffL
 
 export const smsCodeTtlMs = 5 * 60_000;
 export const smsCodeMaxTries = 5;
+export const pendingSecondFactorTtlMs = 10 * 60_000;
 const smsCodePurpose = 'sign-in';
 
 export type FieldErrors = Record<string, string>;
@@ -83,7 +84,9 @@ export async function issueSession(
   const { token, tokenHash } = newToken();
   const now = ctx.clock.now();
   const hours = kind === 'web' ? ctx.config.sessionTtlHours : ctx.config.apiTokenTtlHours;
-  const expiresAt = new Date(now.getTime() + hours * 3600_000);
+  // A half-finished staff sign-in (password given, TOTP owed) is only good for a few minutes.
+  const ttlMs = pendingSecondFactor ? pendingSecondFactorTtlMs : hours * 3600_000;
+  const expiresAt = new Date(now.getTime() + ttlMs);
   await repo.insertSession(ex, {
     tokenHash,
     userId,

@@ -146,6 +146,16 @@ describe('staff sign-in with TOTP (RFC 6238)', () => {
     expect((await post({ login: '13800000001', password })).statusCode).toBe(200);
   });
 
+  it('lets a half-finished sign-in lapse after 10 minutes', async () => {
+    const client = new TestClient(app);
+    await client.submit('/staff', '/staff', { login: 'psb.clerk', password });
+    expect((await client.get('/staff/second-factor')).statusCode).toBe(200);
+    clock.advance(10 * 60_000 + 1000);
+    const res = await client.get('/staff/second-factor');
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/staff');
+  });
+
   it('sends someone without a pending sign-in away from the second-factor page', async () => {
     const res = await app.inject('/staff/second-factor');
     expect(res.statusCode).toBe(303);
