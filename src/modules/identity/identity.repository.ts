@@ -53,6 +53,16 @@ export async function listRoles(ex: Executor, userId: string): Promise<StaffRole
   return rows.map((r) => r.role as StaffRole);
 }
 
+/** Active staff of a department holding one of the roles (for notices such as SLA warnings). */
+export async function listStaffOf(ex: Executor, departmentCode: string, roles: StaffRole[]): Promise<{ id: string; realName: string }[]> {
+  const rows = await ex
+    .selectDistinct({ id: users.id, realName: users.realName })
+    .from(users)
+    .innerJoin(staffRoles, eq(staffRoles.userId, users.id))
+    .where(and(eq(users.kind, 'staff'), eq(users.departmentCode, departmentCode), isNull(users.disabledAt), inArray(staffRoles.role, roles)));
+  return rows;
+}
+
 // --- sessions and API tokens -------------------------------------------------------------------
 
 export interface NewSession {

@@ -102,5 +102,10 @@ export async function listEnterpriseMembers(ex: Executor, enterpriseId: string):
   return repo.listMembers(ex, enterpriseId);
 }
 
+/** Active staff of a department holding one of the roles. */
+export async function listStaffOf(ex: Executor, departmentCode: string, roles: StaffRole[]): Promise<{ id: string; realName: string }[]> {
+  return repo.listStaffOf(ex, departmentCode, roles);
+}
+
 export { checkMobile, checkPassword, checkRealName, checkResidentId, checkUscc, maskIdNumber, maskPhone } from './identity.validators.js';
 export { safeReturnPath } from './identity.policy.js';
