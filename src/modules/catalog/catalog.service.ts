@@ -51,11 +51,31 @@ export async function seedCatalog(db: Db): Promise<void> {
       });
     }
   });
+  referenceCache.delete(db);
 }
 
 export const countCatalog = (db: Executor) => repo.countRows(db);
-export const listDepartments = (db: Executor) => repo.listDepartments(db);
-export const listLifeEvents = (db: Executor) => repo.listLifeEvents(db);
+
+/**
+ * Departments and life events change only when the seed runs, yet every public page shows them: a short
+ * per-process cache saves two queries per request. Another instance's seed shows here within the TTL.
+ */
+const referenceTtlMs = 30_000;
+const referenceCache = new WeakMap<object, { at: number; departments: Promise<DepartmentRow[]>; lifeEvents: Promise<LifeEventRow[]> }>();
+
+function reference(db: Executor) {
+  const hit = referenceCache.get(db);
+  if (hit && Date.now() - hit.at < referenceTtlMs) return hit;
+  const entry = { at: Date.now(), departments: repo.listDepartments(db), lifeEvents: repo.listLifeEvents(db) };
+  // A failed read is not cached.
+  entry.departments.catch(() => referenceCache.delete(db));
+  entry.lifeEvents.catch(() => referenceCache.delete(db));
+  referenceCache.set(db, entry);
+  return entry;
+}
+
+export const listDepartments = (db: Executor): Promise<DepartmentRow[]> => reference(db).departments;
+export const listLifeEvents = (db: Executor): Promise<LifeEventRow[]> => reference(db).lifeEvents;
 
 /** The current version of an item, or null. */
 export async function getCurrentItem(db: Executor, code: string): Promise<CatalogItem | null> {
@@ -97,7 +117,7 @@ export interface FoundServices {
 
 /** Browse and search: by department (with its sub-departments), by life event, and by free text. */
 export async function findServices(db: Executor, params: FindServices): Promise<FoundServices> {
-  const [departments, lifeEvents] = await Promise.all([repo.listDepartments(db), repo.listLifeEvents(db)]);
+  const [departments, lifeEvents] = await Promise.all([listDepartments(db), listLifeEvents(db)]);
   const department = params.department ? (departments.find((d) => d.code === params.department) ?? null) : null;
   const event = params.event ? (lifeEvents.find((e) => e.code === params.event) ?? null) : null;
   const q = params.q ?? '';

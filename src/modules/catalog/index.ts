@@ -13,6 +13,8 @@ export const catalogModule: AppModule = {
 
 export { getCurrentItem, getItemVersion, listDepartments, listLifeEvents, findServices, seedCatalog, type CatalogItem } from './catalog.service.js';
 export { departmentSeed, type DepartmentSeed } from './catalog.seed-departments.js';
+export { itemSeed, type ItemSeed } from './catalog.seed-items.js';
+export { checkFormDefinition, checkWorkflowDefinition, defaultWorkflow } from './catalog.definitions.js';
 export type {
   ApplicantKind,
   DeliveryOption,
@@ -26,4 +28,6 @@ export type {
   WorkflowDefinition,
   WorkflowState,
   AutoDecisionRule,
+  FieldWidget,
+  WorkflowActor,
 } from './catalog.types.js';
