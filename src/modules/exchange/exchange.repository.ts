@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/db.js';
 import { accessLog, amrRegister, psbGuardianship, psbHousehold } from './exchange.schema.js';
 
@@ -34,14 +34,6 @@ export async function listAccessLog(ex: Executor, q: AccessLogQuery): Promise<Ac
     .orderBy(desc(accessLog.at), desc(accessLog.id))
     .limit(q.limit)
     .offset(q.offset);
-}
-
-export async function countAccessLogFor(ex: Executor, userId: string): Promise<number> {
-  const [row] = await ex
-    .select({ n: sql<number>`count(*)::int` })
-    .from(accessLog)
-    .where(and(eq(accessLog.subjectKind, 'person'), eq(accessLog.subjectUserId, userId)));
-  return Number(row?.n ?? 0);
 }
 
 // --- sandbox: the population system of the Public Security Bureau --------------------------------

@@ -406,10 +406,14 @@ describe('exchange', () => {
       expect(page.body).toContain(`关于企业：${company.name}`);
     });
 
-    it('sends a visitor to sign in', async () => {
+    it('sends a visitor to sign in and answers a bad page number with 400', async () => {
       const anon = await new TestClient(app).get('/account/data-use');
       expect(anon.statusCode).toBe(302);
       expect(anon.headers.location).toContain('/sign-in');
+      for (const page of ['0', 'abc', '9'.repeat(400)]) expect((await zhang.get(`/account/data-use?page=${page}`)).statusCode).toBe(400);
+      const empty = await zhang.get('/account/data-use?page=999');
+      expect(empty.statusCode).toBe(200);
+      expect(empty.body).toContain('还没有任何部门或平台调取过您的数据');
     });
 
     it('answers the API with the same reads, only to the subject', async () => {
