@@ -11,7 +11,7 @@
  * BENCH_CONNECTIONS (default 50), DATABASE_URL (also run on that PostgreSQL server), LOG_LEVEL (default warn).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
@@ -144,6 +144,8 @@ function table(title: string, rows: Measurement[], bare: Measurement): string {
 async function main() {
   const databases: (string | undefined)[] = [undefined, ...(process.env.DATABASE_URL ? [process.env.DATABASE_URL] : [])];
   console.log(`ServiceHall benchmark: ${connections} connections, ${duration} s per target after ${warmup} s of warm-up, 127.0.0.1 only`);
+  // Other work on the machine moves every figure; the ratios to the bare route move less.
+  console.log(`Machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)} at start, Node ${process.version}`);
   const bareServer = await startBare();
   let bare: Measurement;
   try {
