@@ -1,0 +1,229 @@
+import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../../platform/db/db.js';
+import { rowsOf } from '../../platform/audit/audit.js';
+import { applications, calendarDays, followUps, internalNotes, materials, timeline, type CaseStatus } from './cases.schema.js';
+
+// The only file of the cases module that speaks SQL.
+
+export type ApplicationRow = typeof applications.$inferSelect;
+export type NewApplication = typeof applications.$inferInsert;
+export type TimelineRow = typeof timeline.$inferSelect;
+export type NewTimeline = typeof timeline.$inferInsert;
+export type NoteRow = typeof internalNotes.$inferSelect;
+export type MaterialRow = typeof materials.$inferSelect;
+export type FollowUpRow = typeof followUps.$inferSelect;
+
+/** States in which the SLA clock runs. */
+export const runningStatuses: CaseStatus[] = ['submitted', 'accepted', 'under_review', 'approved', 'rejected'];
+
+// --- calendar -------------------------------------------------------------------------------------
+
+export async function listCalendarDays(ex: Executor) {
+  return ex.select().from(calendarDays).orderBy(asc(calendarDays.date));
+}
+
+export async function upsertCalendarDay(ex: Executor, day: { date: string; kind: 'holiday' | 'workday'; name: string }): Promise<void> {
+  await ex
+    .insert(calendarDays)
+    .values(day)
+    .onConflictDoUpdate({ target: calendarDays.date, set: { kind: day.kind, name: day.name } });
+}
+
+export async function deleteCalendarDay(ex: Executor, date: string): Promise<boolean> {
+  const rows = await ex.delete(calendarDays).where(eq(calendarDays.date, date)).returning({ date: calendarDays.date });
+  return rows.length > 0;
+}
+
+export async function insertCalendarDaysIfAbsent(ex: Executor, days: { date: string; kind: 'holiday' | 'workday'; name: string }[]): Promise<void> {
+  if (days.length) await ex.insert(calendarDays).values(days).onConflictDoNothing();
+}
+
+// --- applications ---------------------------------------------------------------------------------
+
+export async function nextReceiptSeq(ex: Executor): Promise<number> {
+  const [row] = rowsOf<{ n: number | string }>(await ex.execute(sql`SELECT nextval('cases_receipt_seq')::bigint AS n`));
+  return Number(row?.n ?? 0);
+}
+
+/** Inserts unless the applicant already used this idempotency key; returns the new row or undefined. */
+export async function insertApplication(ex: Executor, values: NewApplication): Promise<ApplicationRow | undefined> {
+  const rows = await ex.insert(applications).values(values).onConflictDoNothing().returning();
+  return rows[0];
+}
+
+export async function findByIdempotencyKey(ex: Executor, applicantId: string, key: string): Promise<ApplicationRow | undefined> {
+  const [row] = await ex
+    .select()
+    .from(applications)
+    .where(and(eq(applications.applicantId, applicantId), eq(applications.idempotencyKey, key)));
+  return row;
+}
+
+export async function findApplication(ex: Executor, id: string): Promise<ApplicationRow | undefined> {
+  const [row] = await ex.select().from(applications).where(eq(applications.id, id));
+  return row;
+}
+
+export async function findByReceipt(ex: Executor, receiptNo: string): Promise<ApplicationRow | undefined> {
+  const [row] = await ex.select().from(applications).where(eq(applications.receiptNo, receiptNo));
+  return row;
+}
+
+/**
+ * Applies a change only if the application is still at `expectedVersion` (optimistic concurrency): of
+ * two people acting at once exactly one update matches. Bumps the version.
+ */
+export async function updateIfVersion(ex: Executor, id: string, expectedVersion: number, patch: Partial<NewApplication>): Promise<ApplicationRow | undefined> {
+  const rows = await ex
+    .update(applications)
+    .set({ ...patch, version: sql`${applications.version} + 1` })
+    .where(and(eq(applications.id, id), eq(applications.version, expectedVersion)))
+    .returning();
+  return rows[0];
+}
+
+/** A change that does not race with status changes (assignment, payment marks, SLA marks). */
+export async function updateApplication(ex: Executor, id: string, patch: Partial<NewApplication>, where?: SQL): Promise<ApplicationRow | undefined> {
+  const rows = await ex
+    .update(applications)
+    .set(patch)
+    .where(where ? and(eq(applications.id, id), where) : eq(applications.id, id))
+    .returning();
+  return rows[0];
+}
+
+export async function deleteApplication(ex: Executor, id: string): Promise<void> {
+  await ex.delete(applications).where(eq(applications.id, id));
+}
+
+export interface ListFilter {
+  applicantId?: string;
+  /** Also the applications filed for these companies. */
+  enterpriseIds?: string[];
+  departmentCode?: string;
+  statuses?: CaseStatus[];
+  excludeStatuses?: CaseStatus[];
+  serviceCode?: string;
+  assignedTo?: string;
+  overdueAt?: Date;
+  limit: number;
+  offset?: number;
+}
+
+export async function listApplications(ex: Executor, f: ListFilter): Promise<ApplicationRow[]> {
+  const where: (SQL | undefined)[] = [];
+  if (f.applicantId) {
+    const mine = eq(applications.applicantId, f.applicantId);
+    where.push(f.enterpriseIds?.length ? or(mine, inArray(applications.actingForEnterpriseId, f.enterpriseIds)) : mine);
+  }
+  if (f.departmentCode) where.push(eq(applications.departmentCode, f.departmentCode));
+  if (f.statuses?.length) where.push(inArray(applications.status, f.statuses));
+  if (f.excludeStatuses?.length)
+    where.push(
+      sql`${applications.status} NOT IN (${sql.join(
+        f.excludeStatuses.map((s) => sql`${s}`),
+        sql`, `,
+      )})`,
+    );
+  if (f.serviceCode) where.push(eq(applications.serviceCode, f.serviceCode));
+  if (f.assignedTo) where.push(eq(applications.assignedTo, f.assignedTo));
+  if (f.overdueAt) where.push(and(inArray(applications.status, runningStatuses), isNull(applications.pausedAt), lt(applications.promisedBy, f.overdueAt)));
+  return ex
+    .select()
+    .from(applications)
+    .where(and(...where))
+    .orderBy(f.departmentCode ? asc(applications.promisedBy) : desc(applications.createdAt))
+    .limit(f.limit)
+    .offset(f.offset ?? 0);
+}
+
+/** Applications whose warning or breach point has passed and was not yet handled (the periodic sweep). */
+export async function listSlaDue(ex: Executor, kind: 'warn' | 'breach', now: Date, limit = 200): Promise<ApplicationRow[]> {
+  const base = and(inArray(applications.status, runningStatuses), isNull(applications.pausedAt));
+  const due =
+    kind === 'warn'
+      ? and(isNull(applications.slaWarnedAt), isNotNull(applications.warnAt), lte(applications.warnAt, now))
+      : and(isNull(applications.slaEscalatedAt), isNotNull(applications.promisedBy), lte(applications.promisedBy, now));
+  return ex.select().from(applications).where(and(base, due)).limit(limit);
+}
+
+export async function purgeDrafts(ex: Executor, before: Date): Promise<number> {
+  const rows = await ex
+    .delete(applications)
+    .where(and(eq(applications.status, 'draft'), lt(applications.updatedAt, before)))
+    .returning({ id: applications.id });
+  return rows.length;
+}
+
+// --- timeline, notes, materials, follow-ups -------------------------------------------------------
+
+/** Adds a timeline entry; an entry with a dedupe key already present is skipped (returns false). */
+export async function insertTimeline(ex: Executor, entry: NewTimeline): Promise<boolean> {
+  const rows = await ex.insert(timeline).values(entry).onConflictDoNothing().returning({ id: timeline.id });
+  return rows.length > 0;
+}
+
+export async function listTimeline(ex: Executor, applicationId: string): Promise<TimelineRow[]> {
+  return ex
+    .select()
+    .from(timeline)
+    .where(eq(timeline.applicationId, applicationId))
+    .orderBy(asc(timeline.at), asc(sql`ctid`));
+}
+
+export async function insertNote(ex: Executor, values: typeof internalNotes.$inferInsert): Promise<void> {
+  await ex.insert(internalNotes).values(values);
+}
+
+export async function listNotes(ex: Executor, applicationId: string): Promise<NoteRow[]> {
+  return ex.select().from(internalNotes).where(eq(internalNotes.applicationId, applicationId)).orderBy(asc(internalNotes.at));
+}
+
+export async function insertMaterial(ex: Executor, values: typeof materials.$inferInsert): Promise<void> {
+  await ex.insert(materials).values(values).onConflictDoNothing();
+}
+
+export async function listMaterials(ex: Executor, applicationId: string): Promise<MaterialRow[]> {
+  return ex.select().from(materials).where(eq(materials.applicationId, applicationId)).orderBy(asc(materials.createdAt));
+}
+
+export async function isMaterialOf(ex: Executor, fileId: string): Promise<MaterialRow[]> {
+  return ex.select().from(materials).where(eq(materials.fileId, fileId));
+}
+
+export async function insertFollowUp(ex: Executor, values: typeof followUps.$inferInsert): Promise<boolean> {
+  const rows = await ex.insert(followUps).values(values).onConflictDoNothing().returning({ id: followUps.id });
+  return rows.length > 0;
+}
+
+export async function listFollowUps(ex: Executor, departmentCode: string, status?: 'open' | 'closed'): Promise<FollowUpRow[]> {
+  return ex
+    .select()
+    .from(followUps)
+    .where(and(eq(followUps.departmentCode, departmentCode), status ? eq(followUps.status, status) : undefined))
+    .orderBy(asc(followUps.dueAt));
+}
+
+export async function closeFollowUp(ex: Executor, id: string, departmentCode: string, now: Date): Promise<boolean> {
+  const rows = await ex
+    .update(followUps)
+    .set({ status: 'closed', closedAt: now })
+    .where(and(eq(followUps.id, id), eq(followUps.departmentCode, departmentCode), eq(followUps.status, 'open')))
+    .returning({ id: followUps.id });
+  return rows.length > 0;
+}
+
+export async function countByStatus(ex: Executor, applicantId: string): Promise<number> {
+  const [row] = await ex
+    .select({ n: sql<number>`count(*)::int` })
+    .from(applications)
+    .where(eq(applications.applicantId, applicantId));
+  return Number(row?.n ?? 0);
+}
+
+// --- conditions for guarded updates ----------------------------------------------------------------
+
+export const notMarked = (kind: 'warn' | 'breach'): SQL => (kind === 'warn' ? isNull(applications.slaWarnedAt) : isNull(applications.slaEscalatedAt));
+export const notPaid = (): SQL => isNull(applications.paidAt);
+export const notRated = (): SQL => and(isNull(applications.rating), eq(applications.status, 'completed')) as SQL;
+export const unassignedOr = (userId: string): SQL => or(isNull(applications.assignedTo), eq(applications.assignedTo, userId)) as SQL;
