@@ -91,6 +91,7 @@ export function shipmentMoves(current: ShipmentStatus, next: ShipmentStatus): bo
   return rank[next] > rank[current];
 }
 
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const controlChars = /[\u0000-\u001f\u007f]/;
 const markup = /[<>]/;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -86,6 +86,7 @@ export interface Payments {
   applyCallback(provider: string, event: ProviderPaymentEvent): Promise<CallbackResult>;
 }
 
+// eslint-disable-next-line no-control-regex -- rejecting control characters is the point
 const controlChars = /[\u0000-\u001f\u007f]/;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -195,28 +196,31 @@ export function createPayments(db: Db, outbox: Outbox, clock: Clock, provider: P
     async refund(paymentId, reason, refundOptions = {}) {
       if (!text(reason, 500)) throw new ValidationError({ reason: 'port.invalid.reason' }, 'A refund needs a reason');
       if (!uuidPattern.test(paymentId)) throw new NotFoundError('No such payment');
-      await db.transaction(async (tx) => {
+      const audit = {
+        ...actorFields(refundOptions.actor ?? null),
+        ...(refundOptions.actor ? {} : { actorType: 'system' as const }),
+        action: 'payment.refund',
+        resourceType: 'payment',
+        resourceId: paymentId,
+        ip: refundOptions.ip ?? null,
+      };
+      const refused = await db.transaction(async (tx) => {
         const [row] = await tx.select().from(payments).where(eq(payments.id, paymentId)).for('update');
         if (!row) throw new NotFoundError('No such payment');
-        const audit = {
-          ...actorFields(refundOptions.actor ?? null),
-          ...(refundOptions.actor ? {} : { actorType: 'system' as const }),
-          action: 'payment.refund',
-          resourceType: 'payment',
-          resourceId: paymentId,
-          ip: refundOptions.ip ?? null,
-        };
         // Asking twice is harmless: the first request stands.
-        if (row.refundRequestedAt) return;
-        if (row.status !== 'paid') {
-          await recordAudit(db, { ...audit, outcome: 'denied', detail: { status: row.status, reason } });
-          throw new ConflictError(`Only a paid payment can be refunded; this one is ${row.status}`, { paymentStatus: row.status });
-        }
+        if (row.refundRequestedAt) return null;
+        if (row.status !== 'paid') return row.status;
         const now = clock.now();
         await tx.update(payments).set({ refundReason: reason, refundRequestedAt: now, updatedAt: now }).where(eq(payments.id, paymentId));
         await provider.refund(tx, { paymentId, providerRef: row.providerRef, amountFen: row.amountFen, reason });
         await recordAudit(tx, { ...audit, outcome: 'ok', detail: { orderRef: row.orderRef, amountFen: row.amountFen, reason } });
+        return null;
       });
+      if (refused) {
+        // Audited after the transaction: the refusal changed nothing, and the row lock is released by now.
+        await recordAudit(db, { ...audit, outcome: 'denied', detail: { status: refused, reason } });
+        throw new ConflictError(`Only a paid payment can be refunded; this one is ${refused}`, { paymentStatus: refused });
+      }
     },
 
     async getPayment(id) {
