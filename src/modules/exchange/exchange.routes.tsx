@@ -15,7 +15,10 @@ const Problem = Type.Object(
   { additionalProperties: true, description: 'RFC 9457 problem details' },
 );
 
-const PageQuery = Type.Object({ page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1 })) }, { additionalProperties: true });
+// A string, not Type.Integer: ajv coerces a 400-digit number to Infinity, which passes `maximum` and reaches the database.
+const PageParam = Type.String({ pattern: '^[1-9][0-9]{0,3}$', description: 'Page number, 1 to 9999' });
+const PageQuery = Type.Object({ page: Type.Optional(PageParam) }, { additionalProperties: true });
+const pageOf = (value: string | undefined): number => (value ? Number(value) : 1);
 
 const DataUseItem = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -57,7 +60,7 @@ export async function registerExchangeRoutes(app: App, ctx: AppContext): Promise
     '/account/data-use',
     { config: { access: 'citizen' }, schema: { querystring: PageQuery } },
     async (request, reply) => {
-      const page = request.query.page ?? 1;
+      const page = pageOf(request.query.page);
       const { entries, hasNext } = await listDataUse(ctx.db, request.actor!.userId, page);
       return sendPage(request, reply, <DataUsePage items={presentDataUse(entries, request.locale, request.t)} page={page} hasNext={hasNext} />);
     },
@@ -77,7 +80,7 @@ export async function registerExchangeRoutes(app: App, ctx: AppContext): Promise
       },
     },
     async (request) => {
-      const page = request.query.page ?? 1;
+      const page = pageOf(request.query.page);
       const { entries, hasNext } = await listDataUse(ctx.db, request.actor!.userId, page);
       return { items: presentDataUse(entries, request.locale, request.t), page, hasNext };
     },
@@ -94,7 +97,7 @@ export async function registerExchangeRoutes(app: App, ctx: AppContext): Promise
         params: Type.Object({ userId: Type.String({ maxLength: 36 }) }),
         querystring: Type.Object({
           reason: Type.String({ minLength: 10, maxLength: 500, description: 'Why the administrator looks, e.g. the complaint answered' }),
-          page: Type.Optional(Type.Integer({ minimum: 1, maximum: 10000, default: 1 })),
+          page: Type.Optional(PageParam),
         }),
         response: { 200: DataUseList, 400: Problem, 401: Problem, 403: Problem, 404: Problem },
       },
@@ -103,7 +106,7 @@ export async function registerExchangeRoutes(app: App, ctx: AppContext): Promise
       const { userId } = request.params;
       if (canViewDataUseOf(request.actor, userId) !== 'with-reason') throw new ForbiddenError();
       if (!isUuid(userId)) throw new NotFoundError('No such person');
-      const page = request.query.page ?? 1;
+      const page = pageOf(request.query.page);
       const reason = request.query.reason.replace(/[\p{Cc}]/gu, ' ').trim();
       const { entries, hasNext } = await listDataUseAsAdmin(ctx.db, request.actor!, userId, reason, page, request.ip);
       return { items: presentDataUse(entries, request.locale, request.t), page, hasNext };

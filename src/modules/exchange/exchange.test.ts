@@ -30,7 +30,7 @@ describe('exchange', () => {
     await exchangeModule.seed!(ctx); // idempotent
     for (const u of await ctx.db.select({ id: users.id, phone: users.phone, login: users.login }).from(users)) ids[u.phone ?? u.login ?? ''] = u.id;
     companyId = (await findEnterpriseByUscc(ctx.db, company.uscc))!.id;
-  });
+  }, 180_000); // creating the database takes long on a loaded machine
   afterAll(async () => {
     await app.close();
     await ctx.cleanup();
@@ -437,6 +437,8 @@ describe('exchange', () => {
       expect(otherIds.some((id) => rows.some((r) => r.id === id))).toBe(false);
 
       expect((await app.inject({ url: '/api/v1/me/data-use' })).statusCode).toBe(401);
+      const badPage = await app.inject({ url: `/api/v1/me/data-use?page=${'9'.repeat(400)}`, headers: { authorization: `Bearer ${token}` } });
+      expect(badPage.statusCode).toBe(400);
       const staff = await app.inject({ url: '/api/v1/me/data-use', headers: { authorization: `Bearer ${await apiToken('psb.clerk')}` } });
       expect(staff.statusCode).toBe(403);
     });
