@@ -160,6 +160,11 @@ export function ServiceItemPage({ item }: { item: ServiceDetailView }) {
       </p>
       <h1>{item.name}</h1>
       <p>{item.description}</p>
+      <p>
+        <a class="button button-primary" href={`/services/${encodeURIComponent(item.code)}/apply`}>
+          {t('catalog.item.apply')}
+        </a>
+      </p>
 
       <h2 id="materials">{t('catalog.item.whatYouNeed')}</h2>
       {toProvide.length > 0 && (

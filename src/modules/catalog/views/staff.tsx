@@ -37,6 +37,14 @@ export function StaffHomePage({
         <dt>{t('catalog.staff.roles')}</dt>
         <dd>{roles.map((r) => t(`catalog.role.${r}`)).join(t('catalog.list.separator'))}</dd>
       </dl>
+      <ul class="tags">
+        <li>
+          <a href="/staff/cases">{t('catalog.staff.workbench')}</a>
+        </li>
+        <li>
+          <a href="/account/inbox">{t('catalog.staff.inbox')}</a>
+        </li>
+      </ul>
       {canManage && (
         <section aria-labelledby="items-title">
           <h2 id="items-title">{t('catalog.staff.items')}</h2>
