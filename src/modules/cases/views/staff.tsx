@@ -142,6 +142,8 @@ export interface StaffActionView {
 
 export interface StaffCaseView {
   id: string;
+  /** The version shown: an action on an older one is refused with a conflict. */
+  version: number;
   receiptNo: string;
   serviceName: string;
   status: string;
@@ -294,6 +296,7 @@ export function StaffCasePage({
           <h2 id="actions-title">{t('cases.staff.case.actions')}</h2>
           <form method="post" action={`${base}/actions`} novalidate>
             <CsrfField />
+            <input type="hidden" name="version" value={String(v.version)} />
             <div class={errors.comment ? 'field field-error' : 'field'}>
               <label for="comment">
                 {t('cases.staff.case.comment')} <span class="optional">{t('cases.staff.case.commentWhen')}</span>
@@ -339,6 +342,7 @@ export function StaffCasePage({
           <p class="hint">{t('cases.staff.correction.intro')}</p>
           <form method="post" action={`${base}/correction`} novalidate>
             <CsrfField />
+            <input type="hidden" name="version" value={String(v.version)} />
             <div class={errors.items ? 'field field-error' : 'field'}>
               <fieldset id="items" aria-describedby={errors.items ? 'items-error' : undefined}>
                 <legend>{t('cases.staff.correction.items')}</legend>
