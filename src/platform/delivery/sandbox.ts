@@ -106,7 +106,8 @@ export async function createSandboxCourier(db: Db, webhooks: Webhooks, jobs: Job
       };
       await webhooks.enqueue(tx, sandboxCourierCallbackPath, { ...payload });
       if (commandOptions.actor !== undefined) await recordAudit(tx, { ...audit, outcome: 'ok', detail: { trackingNo, from: current, to: target } });
-      if (options.autoSeconds > 0 && next[target]) await scheduleAuto(tx, trackingNo);
+      // Only the automatic step schedules the next one, so an operator's command does not start a second chain.
+      if (options.autoSeconds > 0 && next[target] && commandOptions.actor === undefined) await scheduleAuto(tx, trackingNo);
       return { parcel: toParcel(updated ?? row), changed: true };
     });
   };
