@@ -102,6 +102,18 @@ export async function listEnterpriseMembers(ex: Executor, enterpriseId: string):
   return repo.listMembers(ex, enterpriseId);
 }
 
+/** A citizen's id by phone number (demo seeds of other modules). */
+export async function findCitizenIdByPhone(ex: Executor, phone: string): Promise<string | undefined> {
+  const user = await repo.findUserByPhone(ex, phone);
+  return user?.kind === 'citizen' ? user.id : undefined;
+}
+
+/** A member of staff's id by login (demo seeds of other modules). */
+export async function findStaffIdByLogin(ex: Executor, login: string): Promise<string | undefined> {
+  const user = await repo.findUserByLogin(ex, login);
+  return user?.kind === 'staff' ? user.id : undefined;
+}
+
 /** Active staff of a department holding one of the roles. */
 export async function listStaffOf(ex: Executor, departmentCode: string, roles: StaffRole[]): Promise<{ id: string; realName: string }[]> {
   return repo.listStaffOf(ex, departmentCode, roles);
