@@ -127,6 +127,13 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     }
     throw new HttpError(request.actor ? 403 : 401, request.actor ? 'forbidden' : 'unauthorized', request.actor ? 'You may not do this' : 'Sign-in required');
   });
+  // ajv coerces an over-long number ("999…9", "1e400") to Infinity and then skips minimum/maximum;
+  // refuse any non-finite number after validation so it never reaches a handler or the database.
+  app.addHook('preHandler', async (request) => {
+    if (hasNonFinite(request.query) || hasNonFinite(request.params) || hasNonFinite(request.body)) {
+      throw new HttpError(400, 'bad_request', 'A number in the request is out of range');
+    }
+  });
   // CSRF on every form post (the API authenticates with bearer tokens, which a browser never sends by itself).
   app.addHook('preHandler', (request, reply, done) => {
     if (request.method === 'GET' || request.method === 'HEAD' || isApi(request)) return done();
@@ -176,6 +183,13 @@ export async function buildApp(ctx: AppContext): Promise<App> {
 
   for (const m of modules) await m.register(app, ctx);
   return app;
+}
+
+function hasNonFinite(value: unknown, depth = 0): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value);
+  if (value === null || typeof value !== 'object' || depth > 32) return false;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (hasNonFinite(v, depth + 1)) return true;
+  return false;
 }
 
 function statusOf(error: FastifyError | HttpError): number {

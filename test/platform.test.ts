@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/platform/http/types.js';
 import { createTestApp, type TestContext } from './helpers.js';
+import { createUser } from './factories.js';
 
 let app: App;
 let ctx: TestContext;
@@ -69,5 +70,14 @@ describe('language', () => {
   it('never redirects off-site from the language switch', async () => {
     const sw = await app.inject('/lang/en?return=//evil.example');
     expect(sw.headers.location).toBe('/');
+  });
+});
+
+describe('numbers out of range', () => {
+  it('refuses a query integer that coerces to Infinity with 400, not a 500 or a handler call', async () => {
+    const user = await createUser(ctx);
+    const res = await app.inject({ url: `/api/v1/inbox?limit=${'9'.repeat(400)}`, headers: { authorization: user.authorization } });
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['content-type']).toContain('application/problem+json');
   });
 });
