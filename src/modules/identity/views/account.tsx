@@ -21,9 +21,17 @@ export function AccountPage({ account, notice }: { account: AccountView; notice?
       <p>
         <strong>{t('identity.account.actingForNow', { name: acting ? acting.name : account.realName })}</strong>
       </p>
-      <p>
-        <a href="/account/inbox">{t('identity.account.inbox')}</a>
-      </p>
+      <ul class="tags">
+        <li>
+          <a href="/account/applications">{t('identity.account.applications')}</a>
+        </li>
+        <li>
+          <a href="/account/inbox">{t('identity.account.inbox')}</a>
+        </li>
+        <li>
+          <a href="/account/data-use">{t('identity.account.dataUse')}</a>
+        </li>
+      </ul>
 
       <h2>{t('identity.account.personal')}</h2>
       <dl class="summary-list">
