@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { inject } from 'vitest';
 import pino from 'pino';
 import pg from 'pg';
 import { loadConfig, type Config } from '../src/config.js';
@@ -25,11 +27,25 @@ export function testConfig(env: Record<string, string> = {}): Config {
 }
 
 async function openTestDatabase(): Promise<{ database: Database; drop: () => Promise<void> }> {
-  if (!testDatabaseUrl) return { database: await openDatabase({}), drop: async () => undefined };
+  if (!testDatabaseUrl) {
+    const template = inject('pgliteTemplate');
+    const loadDataDir = template ? new Blob([readFileSync(template)]) : undefined;
+    return { database: await openDatabase({ loadDataDir }), drop: async () => undefined };
+  }
   const name = `sh_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const template = inject('pgTemplateDatabase');
   const admin = new pg.Client({ connectionString: testDatabaseUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  // Copies of one template may collide for a moment ("source database is being accessed"): retry.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+      break;
+    } catch (error) {
+      if (attempt >= 20) throw error;
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+    }
+  }
   await admin.end();
   const url = new URL(testDatabaseUrl);
   url.pathname = `/${name}`;
