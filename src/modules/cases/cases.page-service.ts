@@ -7,6 +7,7 @@ import type { Locale } from '../../platform/i18n/i18n.js';
 import type { PaymentView } from '../../platform/payments/index.js';
 import type { ShipmentView } from '../../platform/delivery/index.js';
 import {
+  findServices,
   getCurrentItem,
   getItemVersion,
   listDepartments,
@@ -262,10 +263,9 @@ export async function startDraft(ctx: AppContext, actor: Actor, serviceCode: str
 const draftOnly = (a: OwnApplication) => a.status === 'draft' || a.status === 'correction_requested';
 
 /** Saves a step's answers (a draft, or an application awaiting correction); keeps the draft 30 more days. */
-export async function saveAnswers(ctx: AppContext, actor: Actor, a: OwnApplication, data: Record<string, unknown>): Promise<void> {
+export async function saveAnswers(ctx: AppContext, _actor: Actor, a: OwnApplication, data: Record<string, unknown>): Promise<void> {
   if (!draftOnly(a)) return;
   await repo.updateApplication(ctx.db, a.id, { data, updatedAt: ctx.clock.now() });
-  void actor;
 }
 
 export async function saveDelivery(ctx: AppContext, _actor: Actor, a: OwnApplication, delivery: DeliveryChoice): Promise<void> {
@@ -347,7 +347,14 @@ export async function publicStatus(
   if (!row || row.status === 'draft' || !row.phoneLast4 || row.phoneLast4 !== phoneLast4) return null;
   const a = await present(ctx.db, row);
   if (!a || !a.receiptNo) return null;
-  return { receiptNo: a.receiptNo, serviceName: a.serviceName, status: a.status, statusLabel: a.statusLabel, promisedBy: a.promisedBy, updatedAt: row.updatedAt };
+  return {
+    receiptNo: a.receiptNo,
+    serviceName: a.serviceName,
+    status: a.status,
+    statusLabel: a.statusLabel,
+    promisedBy: a.promisedBy,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /* ---------- staff ---------- */
@@ -444,14 +451,9 @@ const stateNames: Record<string, [string, string]> = {
 const stateName = (s: string): Named => named(stateNames[s]?.[0] ?? s, stateNames[s]?.[1] ?? s);
 
 async function departmentItems(ctx: AppContext, department: string): Promise<{ value: string; label: Named }[]> {
-  const { itemSeed } = await import('../catalog/catalog.seed-items.js');
-  const codes = itemSeed.filter((i) => i.departmentCode === department).map((i) => i.code);
-  const out: { value: string; label: Named }[] = [];
-  for (const code of codes) {
-    const item = await getCurrentItem(ctx.db, code);
-    if (item && item.departmentCode === department) out.push({ value: code, label: named(item.content.nameZh, item.content.nameEn) });
-  }
-  return out;
+  if (!department) return [];
+  const found = await findServices(ctx.db, { department });
+  return found.items.filter((i) => i.departmentCode === department).map((i) => ({ value: i.code, label: named(i.content.nameZh, i.content.nameEn) }));
 }
 
 /** Staff of the same department an admin may assign to. */
@@ -517,7 +519,15 @@ export async function assign(ctx: AppContext, actor: Actor, s: StaffApplication,
 }
 
 /** A workflow action from the version the member of staff saw: a change since then is a 409. */
-export async function act(ctx: AppContext, actor: Actor, s: StaffApplication, action: string, comment: string | null, ip: string, seenVersion?: number): Promise<void> {
+export async function act(
+  ctx: AppContext,
+  actor: Actor,
+  s: StaffApplication,
+  action: string,
+  comment: string | null,
+  ip: string,
+  seenVersion?: number,
+): Promise<void> {
   await service.takeAction(ctx, actor, s.id, { action, comment, expectedVersion: seenVersion ?? s.version }, { ip });
 }
 
@@ -540,7 +550,12 @@ export async function addNote(ctx: AppContext, actor: Actor, s: StaffApplication
   else await service.addInternalNote(ctx, actor, s.id, text);
 }
 
-export async function setCalendarDay(ctx: AppContext, actor: Actor, day: { date: string; kind: 'holiday' | 'workday'; name: string }, _ip: string): Promise<void> {
+export async function setCalendarDay(
+  ctx: AppContext,
+  actor: Actor,
+  day: { date: string; kind: 'holiday' | 'workday'; name: string },
+  _ip: string,
+): Promise<void> {
   await service.setCalendarDay(ctx, actor, day.date, { kind: day.kind, name: day.name });
 }
 

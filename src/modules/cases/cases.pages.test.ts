@@ -40,7 +40,10 @@ async function staff(login: string): Promise<TestClient> {
   if (known) return known;
   const [department = '', kind = ''] = login.split('.');
   const role = kind === 'admin' ? 'dept_admin' : kind;
-  const user = login === 'admin' ? await createUser(ctx, { kind: 'staff', departmentCode: 'gov-service', roles: ['platform_admin'] }) : await createUser(ctx, { kind: 'staff', departmentCode: department, roles: [role] });
+  const user =
+    login === 'admin'
+      ? await createUser(ctx, { kind: 'staff', departmentCode: 'gov-service', roles: ['platform_admin'] })
+      : await createUser(ctx, { kind: 'staff', departmentCode: department, roles: [role] });
   const client = new TestClient(app);
   client.cookies.set('sh_session', user.cookie.split('=')[1]!);
   signedIn.set(login, client);
@@ -56,16 +59,24 @@ async function follow(client: TestClient, res: { statusCode: number; headers: Re
   return current;
 }
 
-const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]), Buffer.alloc(200, 1), Buffer.from([0xff, 0xd9])]);
+const jpeg = Buffer.concat([
+  Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0x01]),
+  Buffer.alloc(200, 1),
+  Buffer.from([0xff, 0xd9]),
+]);
 const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]), Buffer.alloc(100, 0)]);
 
 /** A multipart post like a browser's, with the CSRF token in the query (the body is read by the handler only). */
-async function postMultipart(client: TestClient, pageUrl: string, fields: Record<string, string>, files: { name: string; filename: string; type: string; bytes: Buffer }[]) {
+async function postMultipart(
+  client: TestClient,
+  pageUrl: string,
+  fields: Record<string, string>,
+  files: { name: string; filename: string; type: string; bytes: Buffer }[],
+) {
   const token = await client.csrf(pageUrl);
   const boundary = '----servicehall-test-boundary';
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   for (const f of files) {
     parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`));
     parts.push(f.bytes, Buffer.from('\r\n'));
@@ -136,7 +147,13 @@ describe('the endorsement journey of a citizen', () => {
   });
 
   it('chooses courier delivery, checks the answers and submits', async () => {
-    const bad = await client.submit(`${base}/delivery`, `${base}/delivery`, { method: 'courier', recipientName: '张丽', phone: '123', district: '', detail: '' });
+    const bad = await client.submit(`${base}/delivery`, `${base}/delivery`, {
+      method: 'courier',
+      recipientName: '张丽',
+      phone: '123',
+      district: '',
+      detail: '',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.body).toContain('href="#phone"');
     expect(bad.body).toContain('href="#district"');

@@ -82,6 +82,8 @@ async function multipartOf(request: FastifyRequest): Promise<{ body: Body; uploa
   return { body, uploads };
 }
 
+// Names and addresses never hold control characters; a pasted one is refused rather than stored.
+// eslint-disable-next-line no-control-regex
 const controlChars = /[\u0000-\u001f\u007f]/;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const IdParams = Type.Object({ id: Type.String() });
@@ -177,15 +179,7 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
 
   /* ----- form steps ----- */
 
-  const renderStep = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    a: OwnApplication,
-    pageId: string,
-    echo: Echo,
-    errors: FieldErrors,
-    status = 200,
-  ) => {
+  const renderStep = async (request: FastifyRequest, reply: FastifyReply, a: OwnApplication, pageId: string, echo: Echo, errors: FieldErrors, status = 200) => {
     const l = loc(request);
     const form = a.form;
     const pages = pagesFor(form, a.data);
@@ -244,11 +238,11 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
     const { body, uploads } = request.isMultipart() ? await multipartOf(request) : { body: bodyOf(request), uploads: [] };
     // Every field of the page the person may change, including hidden ones that may now show.
     const pageNames = (form['x-ui'].pages.find((p) => p.id === pageId)?.fields ?? []).filter((n) => !isPrefilled(form['x-ui'].fields[n]!, a.data, n));
-    const merged: Record<string, unknown> = { ...a.data };
-    for (const n of pageNames) {
+    // The page's answers replace the saved ones (an unticked choice clears), uploads only when a new file came.
+    const replaced = new Set(pageNames.filter((n) => form['x-ui'].fields[n]?.widget !== 'file'));
+    const merged: Record<string, unknown> = Object.fromEntries(Object.entries(a.data).filter(([k]) => !replaced.has(k)));
+    for (const n of replaced) {
       const ui = form['x-ui'].fields[n]!;
-      if (ui.widget === 'file') continue;
-      delete merged[n];
       if (ui.widget === 'chengduAddress') {
         merged[`${n}.district`] = body[`${n}.district`] ?? '';
         merged[`${n}.detail`] = body[`${n}.detail`] ?? '';
@@ -546,7 +540,12 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
     const a = await own(request, request.params.id);
     if (a.status === 'draft') return reply.redirect(`${applicationPath(a.id)}/steps/first`, 303);
     const l = loc(request);
-    const [timeline, payment, shipment, names] = await Promise.all([svc.publicTimeline(ctx, a), svc.paymentOf(ctx, a), svc.shipmentOf(ctx, a), svc.fileNames(ctx, a)]);
+    const [timeline, payment, shipment, names] = await Promise.all([
+      svc.publicTimeline(ctx, a),
+      svc.paymentOf(ctx, a),
+      svc.shipmentOf(ctx, a),
+      svc.fileNames(ctx, a),
+    ]);
     const depts = await departments();
     return sendPage(
       request,
@@ -844,7 +843,11 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
     request: FastifyRequest,
     reply: FastifyReply,
     s: StaffApplication,
-    o: { errors?: FieldErrors; values?: Partial<{ comment: string; note: string; correctionNote: string; items: string[]; reasons: Record<string, string> }>; status?: number } = {},
+    o: {
+      errors?: FieldErrors;
+      values?: Partial<{ comment: string; note: string; correctionNote: string; items: string[]; reasons: Record<string, string> }>;
+      status?: number;
+    } = {},
   ) => {
     const actor = request.actor!;
     const l = loc(request);
@@ -889,7 +892,11 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
           })),
           materials: visible
             .filter((f) => f.ui.widget === 'file' && typeof s.data[f.name] === 'string')
-            .map((f) => ({ label: pick(l, f.ui.labelZh, f.ui.labelEn), href: `/files/${String(s.data[f.name])}`, name: names.get(String(s.data[f.name])) ?? '' })),
+            .map((f) => ({
+              label: pick(l, f.ui.labelZh, f.ui.labelEn),
+              href: `/files/${String(s.data[f.name])}`,
+              name: names.get(String(s.data[f.name])) ?? '',
+            })),
           history: history.map((h) => ({ at: when(l, h.at) ?? '', status: h.label(l), actor: h.actor, note: h.note, internal: h.internal })),
           actions: actions.map((a) => ({ name: a.name, label: pick(l, a.labelZh, a.labelEn), needsComment: a.needsComment })),
           canRequestCorrection: canCorrect,
@@ -910,14 +917,22 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
   );
 
   /** A 409 re-renders the page as it now is, with a clear message; other refusals are shown on the form. */
-  const staffAct = async (request: FastifyRequest, reply: FastifyReply, id: string, work: (s: StaffApplication) => Promise<FieldErrors | null>, notice: string) => {
+  const staffAct = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    work: (s: StaffApplication) => Promise<FieldErrors | null>,
+    notice: string,
+  ) => {
     const s = await staffCase(request, id);
     try {
       const errors = await work(s);
       if (errors) return null;
     } catch (error) {
-      if (error instanceof ConflictError) return renderStaffCase(request, reply, await staffCase(request, id), { errors: { _form: 'cases.staff.error.conflict' }, status: 409 });
-      if (error instanceof HttpError && error.status === 403) return renderStaffCase(request, reply, s, { errors: { _form: 'cases.staff.error.action' }, status: 403 });
+      if (error instanceof ConflictError)
+        return renderStaffCase(request, reply, await staffCase(request, id), { errors: { _form: 'cases.staff.error.conflict' }, status: 409 });
+      if (error instanceof HttpError && error.status === 403)
+        return renderStaffCase(request, reply, s, { errors: { _form: 'cases.staff.error.action' }, status: 403 });
       throw error;
     }
     return reply.redirect(`/staff/cases/${s.id}?notice=${notice}`, 303);
@@ -929,7 +944,8 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
     try {
       await svc.assign(ctx, request.actor!, s, request.actor!.userId, request.ip);
     } catch (error) {
-      if (error instanceof ConflictError) return renderStaffCase(request, reply, await staffCase(request, s.id), { errors: { _form: 'cases.staff.error.conflict' }, status: 409 });
+      if (error instanceof ConflictError)
+        return renderStaffCase(request, reply, await staffCase(request, s.id), { errors: { _form: 'cases.staff.error.conflict' }, status: 409 });
       throw error;
     }
     return reply.redirect(toQueue ? '/staff/cases?notice=claimed' : `/staff/cases/${s.id}?notice=claimed`, 303);
@@ -1065,7 +1081,9 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
     const b = bodyOf(request);
     const values = { date: (b.date ?? '').trim().slice(0, 20), kind: b.kind ?? '', name: (b.name ?? '').trim() };
     const errors: FieldErrors = {};
-    const valid = /^\d{4}-\d{2}-\d{2}$/.test(values.date) && !Number.isNaN(Date.parse(`${values.date}T00:00:00Z`)) &&
+    const valid =
+      /^\d{4}-\d{2}-\d{2}$/.test(values.date) &&
+      !Number.isNaN(Date.parse(`${values.date}T00:00:00Z`)) &&
       new Date(`${values.date}T00:00:00Z`).toISOString().slice(0, 10) === values.date;
     if (!valid) errors.date = 'cases.staff.error.date';
     if (values.kind !== 'holiday' && values.kind !== 'workday') errors.kind = 'cases.staff.error.kind';
@@ -1085,4 +1103,3 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
     },
   );
 }
-

@@ -71,8 +71,7 @@ function HintAndError({ f }: { f: FormFieldView }) {
 }
 
 const describedBy = (f: FormFieldView, extra: string[] = []) =>
-  [f.condition ? `${f.name}-condition` : '', f.hint ? `${f.name}-hint` : '', ...extra, f.error ? `${f.name}-error` : ''].filter(Boolean).join(' ') ||
-  undefined;
+  [f.condition ? `${f.name}-condition` : '', f.hint ? `${f.name}-hint` : '', ...extra, f.error ? `${f.name}-error` : ''].filter(Boolean).join(' ') || undefined;
 
 const fieldClass = (f: FormFieldView) => (f.error ? 'field field-error' : 'field');
 const inputClass = (f: FormFieldView) => (f.error ? 'input input-error' : 'input');

@@ -254,8 +254,7 @@ export function WithdrawPage({ id, serviceName, receiptNo, errors }: { id: strin
       <form method="post" action={`/account/applications/${id}/withdraw`}>
         <CsrfField />
         <input type="hidden" name="confirm" value="yes" />
-        <Button>{t('cases.page.withdraw.confirm')}</Button>{' '}
-        <a href={`/account/applications/${id}`}>{t('cases.page.withdraw.keep')}</a>
+        <Button>{t('cases.page.withdraw.confirm')}</Button> <a href={`/account/applications/${id}`}>{t('cases.page.withdraw.keep')}</a>
       </form>
     </Layout>
   );

@@ -113,11 +113,24 @@ export function fieldView(
   return base;
 }
 
-export function prefilledViews(locale: Locale, form: FormDefinition, names: string[], data: Record<string, unknown>, departments: DepartmentNames): PrefilledView[] {
+export function prefilledViews(
+  locale: Locale,
+  form: FormDefinition,
+  names: string[],
+  data: Record<string, unknown>,
+  departments: DepartmentNames,
+): PrefilledView[] {
   return names.flatMap((name) => {
     const ui = form['x-ui'].fields[name];
     if (!ui?.prefill || !isPrefilled(ui, data, name)) return [];
-    return [{ name, label: pick(locale, ui.labelZh, ui.labelEn), value: displayValue(locale, ui, data[name]), department: departmentLabel(locale, departments, ui.prefill.heldBy) }];
+    return [
+      {
+        name,
+        label: pick(locale, ui.labelZh, ui.labelEn),
+        value: displayValue(locale, ui, data[name]),
+        department: departmentLabel(locale, departments, ui.prefill.heldBy),
+      },
+    ];
   });
 }
 
