@@ -44,6 +44,11 @@ export function StaffHomePage({
         <li>
           <a href="/account/inbox">{t('catalog.staff.inbox')}</a>
         </li>
+        {roles.includes('platform_admin') && (
+          <li>
+            <a href="/staff/calendar">{t('catalog.staff.calendar')}</a>
+          </li>
+        )}
       </ul>
       {canManage && (
         <section aria-labelledby="items-title">
