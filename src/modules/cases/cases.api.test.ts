@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, manualClock, type TestContext } from '../../../test/helpers.js';
 import { createUser, waitFor, type TestUser } from '../../../test/factories.js';
 import type { App } from '../../platform/http/types.js';
+import { listDataUse } from '../exchange/index.js';
 import { courierTo, createCompany, endorsementData, prepareCases, residentId, setIdNumber, tinyJpeg, tinyPng } from './cases.testkit.js';
 
 let app: App;
@@ -151,6 +152,23 @@ describe('POST /api/v1/applications', () => {
       expect(r.status, JSON.stringify(payload).slice(0, 80)).toBe(400);
       expect(r.body.status).toBe(400);
     }
+  });
+
+  it('fills what the government holds when the request leaves it out (once only), and records the read', async () => {
+    const data = endorsementData({ name: '张丽', idNumber: citizenId, phone: citizen.phone ?? '' }, photo);
+    const { applicantName: _n, applicantIdNumber: _i, ...rest } = data;
+    const res = await call(
+      citizen,
+      'POST',
+      '/api/v1/applications',
+      { serviceCode: 'hk-macao-endorsement', data: rest, delivery: { method: 'window' } },
+      { 'idempotency-key': 'k-prefill' },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const detail = await call(citizen, 'GET', `/api/v1/applications/${String(res.body.id)}`);
+    expect(detail.body.data).toMatchObject({ applicantName: '张丽', applicantIdNumber: citizenId });
+    const used = await listDataUse(ctx.db, citizen.id);
+    expect(used.entries.some((e) => e.purpose.serviceCode === 'hk-macao-endorsement' && e.product === 'person.identity')).toBe(true);
   });
 
   it('checks an uploaded photo: someone else’s file or the wrong type is a field error', async () => {

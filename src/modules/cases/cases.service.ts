@@ -8,6 +8,7 @@ import { localDate } from '../../platform/calendar/working-time.js';
 import { chengduDistricts } from '../catalog/catalog.definitions.js';
 import { getCurrentItem, getItemVersion, type CatalogItem, type DeliveryOption } from '../catalog/index.js';
 import { checkMobile, checkUscc, getUserById, listEnterprisesOf, listStaffOf } from '../identity/index.js';
+import { prefillFor } from '../exchange/index.js';
 import { fileFields, validateFormData, type FormErrors } from './cases.forms.js';
 import * as repo from './cases.repository.js';
 import type { ApplicationRow } from './cases.repository.js';
@@ -408,7 +409,8 @@ async function prepare(
   const kinds = item.content.applicantKinds;
   if (enterprise && !kinds.includes('enterprise')) throw new ValidationError({ actingFor: 'cases.error.notForCompanies' });
   if (!enterprise && !kinds.includes('citizen')) throw new ValidationError({ actingFor: 'cases.error.companyRequired' });
-  const checked = validateFormData(item.content.formDefinition, input.data);
+  const answers = await withGovernmentData(ctx, actor, item, enterprise, input.data);
+  const checked = validateFormData(item.content.formDefinition, answers);
   if (!checked.ok) throw new ValidationError(prefixed(checked.errors), 'The form has errors');
   const fileErrors = await checkFiles(ctx, actor, item, checked.value);
   if (Object.keys(fileErrors).length) throw new ValidationError(prefixed(fileErrors), 'The form has errors');
@@ -419,6 +421,37 @@ async function prepare(
     phone: contact,
   });
   return { item, enterprise, data: checked.value, delivery };
+}
+
+/**
+ * Once only: fields the government already holds that the request left out are filled from the holding
+ * department through the exchange module (each read recorded with the item as its purpose). What the
+ * applicant sent is kept; a child named on the form must be the applicant's own (exchange checks it).
+ */
+async function withGovernmentData(ctx: AppContext, actor: Actor, item: CatalogItem, enterprise: { id: string } | null, raw: unknown): Promise<unknown> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  const data = { ...(raw as Record<string, unknown>) };
+  const form = item.content.formDefinition;
+  const missing = Object.entries(form['x-ui'].fields)
+    .filter(([name, ui]) => ui.prefill && (data[name] === undefined || data[name] === null || data[name] === ''))
+    .map(([name]) => name);
+  const childIdNumber = data.applyFor === 'child' && typeof data.childIdNumber === 'string' ? data.childIdNumber : undefined;
+  if (!missing.length && !childIdNumber) return data;
+  try {
+    const pre = await prefillFor(ctx.db, {
+      serviceCode: item.code,
+      formDefinition: form,
+      actor,
+      applicant: { userId: actor.userId, enterpriseId: enterprise?.id ?? null },
+      ...(childIdNumber ? { childIdNumber } : {}),
+    });
+    for (const name of missing) if (pre.values[name] !== undefined) data[name] = pre.values[name];
+  } catch (error) {
+    if (error instanceof ForbiddenError || error instanceof ValidationError) throw error;
+    // A holder that does not answer leaves the fields to the applicant; validation names what is missing.
+    ctx.log.warn({ err: error, serviceCode: item.code }, 'prefill from the exchange failed');
+  }
+  return data;
 }
 
 /** Field errors of the form are reported under `data.<field>` (the request body's shape). */
@@ -847,8 +880,9 @@ async function applyTransition(
     });
   if (['approved', 'rejected', 'refused'].includes(action.to))
     await noticeToApplicant(ctx, tx, next, item, 'cases-decision', { status: label, reason: comment ?? '' });
-  // A refusal or a withdrawal gives the fee back; the refund runs as a job once this commits.
-  if ((action.to === 'refused' || action.to === 'withdrawn' || action.to === 'rejected') && next.paymentId && next.paidAt)
+  // A refusal (不予受理) or a withdrawal gives the fee back; a rejection after review does not (the service was
+  // performed). The refund runs as a job once this commits, outside this transaction.
+  if ((action.to === 'refused' || action.to === 'withdrawn') && next.paymentId && next.paidAt)
     await ctx.jobs.send(refundQueue, { applicationId: next.id, reason: comment ?? action.name }, { executor: tx, singletonKey: `refund:${next.id}` });
   if (action.to === 'completed') await ctx.outbox.emit(tx, completedEvent, { applicationId: next.id });
   return next;
@@ -1000,7 +1034,7 @@ export async function onPaymentPaid(ctx: AppContext, tx: Tx, payload: { paymentI
     detail: { paymentId: payload.paymentId },
   });
   const item = await itemOf(ctx, tx, paid);
-  if (['refused', 'withdrawn', 'rejected'].includes(paid.status)) {
+  if (['refused', 'withdrawn'].includes(paid.status)) {
     // Paid after it ended: give it back.
     await ctx.jobs.send(
       refundQueue,
