@@ -209,6 +209,11 @@ describe('GET /api/v1/applications/{id}', () => {
     expect((await call(other, 'GET', `/api/v1/applications/${String(body.id)}`)).status).toBe(404);
     expect((await call(taxClerk, 'GET', `/api/v1/applications/${String(body.id)}`)).status).toBe(404);
     expect((await call(clerk, 'GET', `/api/v1/applications/${String(body.id)}`)).status).toBe(200);
+    // Staff of the department read the application's materials; other staff do not.
+    const fileAs = async (u: TestUser) =>
+      (await app.inject({ method: 'GET', url: `/api/v1/files/${photo}`, headers: { authorization: u.authorization } })).statusCode;
+    expect(await fileAs(clerk)).toBe(200);
+    expect(await fileAs(taxClerk)).not.toBe(200);
     expect((await call(citizen, 'GET', '/api/v1/applications/not-a-uuid')).status).toBe(404);
   });
 });
@@ -333,6 +338,11 @@ describe('journeys', () => {
     await waitFor(async () => ((await call(accountant, 'GET', `/api/v1/applications/${id}/shipments`)).body.items as Json[]).length === 1, 15_000);
     const mine = await call(accountant, 'GET', '/api/v1/applications');
     expect((mine.body.items as Json[]).find((i) => i.id === id)).toMatchObject({ actingFor: { uscc: companyUscc } });
+    // The company's legal representative sees it too; someone outside the company does not.
+    const legalRep = await createUser(ctx, { realName: '陈建国' });
+    await createCompany(ctx, companyUscc, '成都蜀锦商贸有限公司', [{ userId: legalRep.id, role: 'legal_representative' }]);
+    expect((await call(legalRep, 'GET', `/api/v1/applications/${id}`)).status).toBe(200);
+    expect((await call(other, 'GET', `/api/v1/applications/${id}`)).status).toBe(404);
   }, 30_000);
 });
 

@@ -16,7 +16,19 @@ import { getUserById } from '../identity/index.js';
 import { seedCatalog } from '../catalog/index.js';
 import { applications, timeline } from './cases.schema.js';
 import { defineCaseJobs } from './cases.jobs.js';
-import { getApplication, runSlaCheck, seedCalendar, startPayment, submitApplication, sweepSla, takeAction, resubmitApplication } from './cases.service.js';
+import {
+  getApplication,
+  getDraft,
+  purgeOldDrafts,
+  saveDraft,
+  runSlaCheck,
+  seedCalendar,
+  startPayment,
+  submitApplication,
+  sweepSla,
+  takeAction,
+  resubmitApplication,
+} from './cases.service.js';
 import { endorsementData, residentId, setIdNumber, tinyJpeg } from './cases.testkit.js';
 
 async function actorOf(ctx: AppContext, userId: string): Promise<Actor> {
@@ -105,6 +117,19 @@ describe('SLA clock: warning, escalation, pause', () => {
     clock.set(new Date(after.promisedBy!.getTime() + 1000));
     expect(await runSlaCheck(ctx, 'breach', row.id, row.slaGeneration)).toBe(false);
     expect(await runSlaCheck(ctx, 'breach', row.id, after.slaGeneration)).toBe(true);
+  });
+
+  it('keeps drafts for 30 days after their last change', async () => {
+    clock.set(new Date('2026-11-23T02:00:00Z'));
+    const draft = await saveDraft(ctx, citizen, { serviceCode: 'tax-payment-record', data: { purpose: '贷款', unknown: 'dropped' } });
+    expect(draft.data).toEqual({ purpose: '贷款' });
+    expect(await getDraft(ctx, citizen, draft.id)).not.toBeNull();
+    expect(await getDraft(ctx, clerk, draft.id)).toBeNull();
+    clock.set(new Date('2026-12-22T02:00:00Z'));
+    expect(await purgeOldDrafts(ctx)).toBe(0);
+    clock.set(new Date('2026-12-24T02:00:00Z'));
+    expect(await purgeOldDrafts(ctx)).toBe(1);
+    expect(await getDraft(ctx, citizen, draft.id)).toBeNull();
   });
 });
 
