@@ -4,21 +4,10 @@ import { index, integer, jsonb, pgSequence, pgTable, text, timestamp, uniqueInde
 const ts = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export type CaseStatus =
-  | 'draft'
-  | 'submitted'
-  | 'accepted'
-  | 'refused'
-  | 'correction_requested'
-  | 'under_review'
-  | 'approved'
-  | 'rejected'
-  | 'completed'
-  | 'withdrawn';
+  'draft' | 'submitted' | 'accepted' | 'refused' | 'correction_requested' | 'under_review' | 'approved' | 'rejected' | 'completed' | 'withdrawn';
 
 export type DeliveryChoice =
-  | { method: 'window' }
-  | { method: 'electronic' }
-  | { method: 'courier'; recipientName: string; phone: string; address: { district: string; detail: string } };
+  { method: 'window' } | { method: 'electronic' } | { method: 'courier'; recipientName: string; phone: string; address: { district: string; detail: string } };
 
 /** One item of a correction notice (一次性告知): a field or material and what is wrong with it. */
 export interface CorrectionItem {
