@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { expectAccessible } from './support/axe.js';
+import { blockingViolations, expectAccessible } from './support/axe.js';
 import { locales } from './support/browser.js';
 import { describeInBrowser, useBrowser } from './support/suite.js';
 
@@ -14,4 +14,16 @@ describeInBrowser('home page', () => {
       await expectAccessible(page, `home (${locale})`);
     });
   }
+
+  it('the accessibility scan does catch a defect (an input without a label, an image without text)', async () => {
+    const { page } = await browser.visit('zh-CN');
+    await page.goto('/');
+    await page.evaluate(() => {
+      const main = document.querySelector('main')!;
+      main.insertAdjacentHTML('beforeend', '<input type="text" name="unlabelled"><img src="/static/app.css">');
+    });
+    const violations = (await blockingViolations(page)).join('\n');
+    expect(violations).toContain('label');
+    expect(violations).toContain('image-alt');
+  });
 });
