@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { itemSeed } from '../catalog/catalog.seed-items.js';
+import { checkNoticeBundle } from '../../platform/notify/templates.js';
 import { casesMessages } from './cases.messages.js';
 import { fileFields, formMessageKeys, isFieldVisible, normalizeFormData, validateFormData, visibleFields } from './cases.forms.js';
 
@@ -159,5 +160,9 @@ describe('form helpers', () => {
       expect(casesMessages['zh-CN']).toHaveProperty(key);
       expect(casesMessages.en).toHaveProperty(key);
     }
+  });
+  it('has the same keys in both languages and well-formed notice templates', () => {
+    expect(Object.keys(casesMessages.en).sort()).toEqual(Object.keys(casesMessages['zh-CN']).sort());
+    expect(checkNoticeBundle(casesMessages)).toEqual([]);
   });
 });
