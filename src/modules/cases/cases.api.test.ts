@@ -15,6 +15,7 @@ let clerk: TestUser;
 let clerk2: TestUser;
 let reviewer: TestUser;
 let approver: TestUser;
+let deptAdmin: TestUser;
 let taxClerk: TestUser;
 let taxReviewer: TestUser;
 let taxApprover: TestUser;
@@ -86,7 +87,7 @@ beforeAll(async () => {
   clerk2 = await staff('psb-exit-entry', 'clerk', '受理员乙');
   reviewer = await staff('psb-exit-entry', 'reviewer', '审核员');
   approver = await staff('psb-exit-entry', 'approver', '审批员');
-  await staff('psb-exit-entry', 'dept_admin', '出入境管理员');
+  deptAdmin = await staff('psb-exit-entry', 'dept_admin', '出入境管理员');
   taxClerk = await staff('tax-wuhou', 'clerk', '税务受理员');
   taxReviewer = await staff('tax-wuhou', 'reviewer', '税务审核员');
   taxApprover = await staff('tax-wuhou', 'approver', '税务审批员');
@@ -450,6 +451,20 @@ describe('correction, withdrawal, rating, status check, calendar', () => {
     expect(applicantView.body.internalNotes).toBeNull();
     expect((applicantView.body.timeline as Json[]).some((t) => t.note === '已收到，正在核对')).toBe(true);
     expect((await call(clerk, 'POST', `/api/v1/workbench/applications/${id}/assign`, { staffUserId: clerk2.id })).status).toBe(403);
+    expect((await call(deptAdmin, 'POST', `/api/v1/workbench/applications/${id}/assign`, { staffUserId: taxClerk.id })).status).toBe(400);
+    expect((await call(deptAdmin, 'POST', `/api/v1/workbench/applications/${id}/assign`, { staffUserId: clerk2.id })).status).toBe(204);
+    const reassigned = await call(clerk2, 'GET', '/api/v1/workbench/applications?mine=true');
+    expect((reassigned.body.items as Json[]).map((i) => i.id)).toContain(id);
+    // The applicant changes the delivery to one the item offers.
+    expect((await call(citizen, 'PUT', `/api/v1/applications/${id}/delivery`, { method: 'window' })).body).toEqual({ method: 'window' });
+    expect((await call(citizen, 'PUT', `/api/v1/applications/${id}/delivery`, { method: 'pigeon' })).status).toBe(400);
+    expect(
+      (await call(citizen, 'PUT', `/api/v1/applications/${id}/delivery`, { method: 'courier', address: { district: '锦江区', detail: '红星路 1 号' } })).body,
+    ).toMatchObject({
+      method: 'courier',
+      recipientName: '张丽',
+      address: { district: '锦江区' },
+    });
   });
 
   it('the holiday calendar is edited by a platform admin only', async () => {
