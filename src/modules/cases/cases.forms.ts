@@ -124,7 +124,17 @@ const text = (v: unknown): unknown => {
 const cache = new Map<string, ValidateFunction>();
 
 /** The schema we actually validate with: the definition's, with formats for the typed widgets. */
+const byIdentity = new WeakMap<FormDefinition, ValidateFunction>();
+
 function compile(form: FormDefinition): ValidateFunction {
+  const known = byIdentity.get(form);
+  if (known) return known;
+  const fn = compileByContent(form);
+  byIdentity.set(form, fn);
+  return fn;
+}
+
+function compileByContent(form: FormDefinition): ValidateFunction {
   const key = JSON.stringify([form.properties, form.required, form.allOf, form['x-ui'].fields]);
   const hit = cache.get(key);
   if (hit) return hit;

@@ -139,10 +139,24 @@ function timelineActor(actor: Actor, row: ApplicationRow): TimelineActor {
   return { kind: 'applicant', id: actor.userId, display: row.applicantId === actor.userId ? actor.realName : actor.realName };
 }
 
-async function itemOf(ctx: AppContext, ex: Executor, row: ApplicationRow): Promise<CatalogItem> {
+/** Item versions never change once written, so a process may keep them (bounded). */
+const versionCache = new Map<string, CatalogItem>();
+
+function remember(item: CatalogItem): CatalogItem {
+  const key = `${item.code}@${item.version}`;
+  const hit = versionCache.get(key);
+  if (hit) return hit;
+  if (versionCache.size > 500) versionCache.clear();
+  versionCache.set(key, item);
+  return item;
+}
+
+async function itemOf(_ctx: AppContext, ex: Executor, row: Pick<ApplicationRow, 'serviceCode' | 'itemVersion'>): Promise<CatalogItem> {
+  const hit = versionCache.get(`${row.serviceCode}@${row.itemVersion}`);
+  if (hit) return hit;
   const item = await getItemVersion(ex, row.serviceCode, row.itemVersion);
   if (!item) throw new Error(`Item ${row.serviceCode} v${row.itemVersion} is missing`);
-  return item;
+  return remember(item);
 }
 
 function isStaffOf(actor: Actor, row: ApplicationRow): boolean {
@@ -385,8 +399,10 @@ async function prepare(
   if (actor.kind !== 'citizen') throw new ForbiddenError('Only citizens and people acting for a company apply');
   if (typeof input.serviceCode !== 'string' || !/^[a-z0-9-]{1,60}$/.test(input.serviceCode))
     throw new ValidationError({ serviceCode: 'cases.error.unknownService' });
-  const item = await getCurrentItem(ctx.db, input.serviceCode);
-  if (!item || item.status !== 'published') throw new ValidationError({ serviceCode: 'cases.error.unknownService' });
+  const current = await getCurrentItem(ctx.db, input.serviceCode);
+  if (!current || current.status !== 'published') throw new ValidationError({ serviceCode: 'cases.error.unknownService' });
+  // The same object for the same version, so the compiled form validator is found by identity.
+  const item = remember(current);
   let enterprise: Prepared['enterprise'] = null;
   if (input.actingFor !== undefined && input.actingFor !== null && input.actingFor !== '') {
     if (typeof input.actingFor !== 'string') throw new ValidationError({ actingFor: 'cases.error.uscc' });
