@@ -123,6 +123,10 @@ describe('validateFormData', () => {
       const r = validateFormData(invoices, data);
       expect(r.ok).toBe(false);
     }
+    // A 400-digit number becomes Infinity when parsed: refused as out of range, never stored.
+    const huge = validateFormData(invoices, { quantity: '9'.repeat(400) });
+    expect(huge.ok).toBe(false);
+    if (!huge.ok) expect(['cases.form.range', 'cases.form.number']).toContain(huge.errors.quantity);
     const r = validateFormData(invoices, { quantity: 'many' });
     if (!r.ok) expect(r.errors.quantity).toBe('cases.form.number');
   });
