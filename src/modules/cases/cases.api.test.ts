@@ -377,6 +377,18 @@ describe('correction, withdrawal, rating, status check, calendar', () => {
     clock.advance(-3 * 86_400_000);
   });
 
+  it('links uploaded files to an application as materials (own files only)', async () => {
+    const { body } = await submitEndorsement({}, 'k-material');
+    const id = String(body.id);
+    const extra = await uploadPhoto(citizen, tinyJpeg, 'extra.jpg');
+    expect((await call(citizen, 'POST', `/api/v1/applications/${id}/materials`, { fileId: extra, material: 'photo' })).status).toBe(204);
+    const detail = await call(clerk, 'GET', `/api/v1/applications/${id}`);
+    expect((detail.body.materials as Json[]).map((m) => m.fileId)).toEqual(expect.arrayContaining([photo, extra]));
+    const theirs = await uploadPhoto(other, tinyJpeg);
+    expect((await call(citizen, 'POST', `/api/v1/applications/${id}/materials`, { fileId: theirs, material: 'photo' })).status).toBe(400);
+    expect((await call(other, 'POST', `/api/v1/applications/${id}/materials`, { fileId: theirs, material: 'photo' })).status).toBe(404);
+  });
+
   it('withdrawal before a decision; not after', async () => {
     const { body } = await submitEndorsement({}, 'k-withdraw');
     const id = String(body.id);
