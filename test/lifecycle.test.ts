@@ -64,8 +64,18 @@ describe('npm start lifecycle', () => {
     expect(first.output()).toContain('Demo sign-ins');
     const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { database: string };
     expect(health.database).toBe('pglite');
-    const before = (await (await fetch(`http://127.0.0.1:${port}/api/v1/departments`)).json()) as unknown[];
-    expect(before.length).toBeGreaterThanOrEqual(19);
+    const departments = async () => ((await (await fetch(`http://127.0.0.1:${port}/api/v1/departments`)).json()) as { items: { code: string }[] }).items;
+    const before = await departments();
+    expect(before.map((d) => d.code)).toContain('gov-service');
+
+    // A record acknowledged to a user (an API session) must survive the restart.
+    const signIn = await fetch(`http://127.0.0.1:${port}/api/v1/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: '13800000001', password: 'Chengdu#2026' }),
+    });
+    expect(signIn.status).toBe(200);
+    const { token } = (await signIn.json()) as { token: string };
 
     const stopped = exited(first.child);
     first.child.kill('SIGTERM');
@@ -73,8 +83,10 @@ describe('npm start lifecycle', () => {
 
     const second = start(port, { SEED_DEMO: 'false' });
     await waitHealthy(port, second.output);
-    const after = (await (await fetch(`http://127.0.0.1:${port}/api/v1/departments`)).json()) as unknown[];
+    const after = await departments();
     expect(after).toEqual(before);
+    const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
     const stopped2 = exited(second.child);
     second.child.kill('SIGINT');
     expect(await stopped2).toBe(0);
