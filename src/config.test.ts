@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from './config.js';
 describe('loadConfig', () => {
   it('runs the demo on defaults', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, staffTotpRequired: true, seedDemo: true });
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', databaseUrl: undefined, staffTotpRequired: false, seedDemo: true });
     expect(c.dataDir).toMatch(/data$/);
   });
 
@@ -18,6 +18,12 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
     for (const key of ['PORT', 'DATABASE_URL', 'COOKIE_SECURE', 'SESSION_SECRET', 'LOG_LEVEL']) expect(problems).toContain(key);
+  });
+
+  it('requires the staff second factor outside the demo unless switched off', () => {
+    expect(loadConfig({ SEED_DEMO: 'false' }).staffTotpRequired).toBe(true);
+    expect(loadConfig({ SEED_DEMO: 'true', STAFF_TOTP_REQUIRED: 'true' }).staffTotpRequired).toBe(true);
+    expect(loadConfig({ SEED_DEMO: 'false', STAFF_TOTP_REQUIRED: 'false' }).staffTotpRequired).toBe(false);
   });
 
   it('reads server mode and switches', () => {

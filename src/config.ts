@@ -95,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (sessionSecret.length < 32) problems.push('SESSION_SECRET must be at least 32 characters');
   if (env.WEBHOOK_SECRET && env.WEBHOOK_SECRET.length < 32) problems.push('WEBHOOK_SECRET must be at least 32 characters');
 
+  const seedDemo = take('SEED_DEMO', bool(env.SEED_DEMO, true));
   const config: Config = {
     port,
     host,
@@ -106,9 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret,
     sessionTtlHours: take('SESSION_TTL_HOURS', int(env.SESSION_TTL_HOURS, 12, 1, 24 * 30)),
     apiTokenTtlHours: take('API_TOKEN_TTL_HOURS', int(env.API_TOKEN_TTL_HOURS, 24, 1, 24 * 90)),
-    staffTotpRequired: take('STAFF_TOTP_REQUIRED', bool(env.STAFF_TOTP_REQUIRED, true)),
     demoPassword: env.DEMO_PASSWORD || 'Chengdu#2026',
-    seedDemo: take('SEED_DEMO', bool(env.SEED_DEMO, true)),
+    seedDemo,
+    // The demo (demo data seeded) switches the second factor off unless told otherwise; a real deployment keeps it.
+    staffTotpRequired: take('STAFF_TOTP_REQUIRED', bool(env.STAFF_TOTP_REQUIRED, !seedDemo)),
     uploadMaxBytes: take('UPLOAD_MAX_BYTES', int(env.UPLOAD_MAX_BYTES, 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024)),
     notifySandboxFail: (env.NOTIFY_SANDBOX_FAIL ?? '')
       .split(',')
