@@ -27,6 +27,8 @@ import { filesModule } from './platform/files/files.routes.js';
 import { sandboxModule } from './modules/sandbox/index.js';
 import { casesModule } from './modules/cases/index.js';
 import type { AppModule } from './platform/module.js';
+import { registerPageCache } from './platform/http/page-cache.js';
+import { sessionCookie } from './modules/identity/identity.routes.js';
 
 export const modules: AppModule[] = [identityModule, catalogModule, exchangeModule, inboxModule, filesModule, sandboxModule, casesModule];
 
@@ -106,6 +108,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
     request.t = translator(request.locale);
   });
   for (const m of modules) if (m.authenticate) app.addHook('onRequest', m.authenticate(ctx));
+  // After language and authentication: an anonymous hit on a public page skips everything below.
+  registerPageCache(app, { ttlSeconds: ctx.config.publicPageCacheSeconds, sessionCookie });
   app.addHook('preHandler', async (request, reply) => {
     const access = request.routeOptions.config.access;
     if (!access) return; // 404s have no route config

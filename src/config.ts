@@ -46,6 +46,8 @@ export interface Config {
   sandboxConsolePublic: boolean;
   /** Seconds between automatic status steps of each sandbox shipment; 0 means only on command. */
   sandboxCourierAutoSeconds: number;
+  /** Seconds anonymous public catalogue pages (and current item views) are micro-cached per process; 0 switches it off. */
+  publicPageCacheSeconds: number;
   version: string;
 }
 
@@ -126,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookToleranceSeconds: take('WEBHOOK_TOLERANCE_SECONDS', int(env.WEBHOOK_TOLERANCE_SECONDS, 300, 10, 86400)),
     sandboxConsolePublic: take('SANDBOX_CONSOLE_PUBLIC', bool(env.SANDBOX_CONSOLE_PUBLIC, false)),
     sandboxCourierAutoSeconds: take('SANDBOX_COURIER_AUTO_SECONDS', int(env.SANDBOX_COURIER_AUTO_SECONDS, 0, 0, 86400)),
+    publicPageCacheSeconds: take('PUBLIC_PAGE_CACHE_SECONDS', int(env.PUBLIC_PAGE_CACHE_SECONDS, 5, 0, 300)),
     version: packageVersion,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {

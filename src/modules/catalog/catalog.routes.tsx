@@ -19,6 +19,7 @@ import {
 } from './catalog.presenters.js';
 import type { DepartmentRow, LifeEventRow } from './catalog.repository.js';
 import {
+  cachedCurrentItem,
   findServices,
   getCurrentItem,
   ItemValidationError,
@@ -303,8 +304,12 @@ function inputFromForm(v: ItemFormValues, code: string | undefined): { input: It
 export async function registerCatalogRoutes(app: App, ctx: AppContext): Promise<void> {
   const { db } = ctx;
   const pick = (request: FastifyRequest, zh: string, en: string) => (request.locale === 'zh-CN' ? zh : en);
+  // The current version of an item for reading (the item page for everyone, the API): kept as long as a
+  // public page; an edit in this process drops it (saveItem invalidates), other instances see it within the TTL.
+  const currentItemView = cachedCurrentItem(db, ctx.config.publicPageCacheSeconds);
 
-  app.get('/', { config: { access: 'public' } }, async (request, reply) => {
+  // Public pages are the same for every anonymous visitor in a language: micro-cached (see page-cache.ts).
+  app.get('/', { config: { access: 'public', pageCache: true } }, async (request, reply) => {
     const found = await findServices(db, { limit: 6 });
     return sendPage(
       request,
@@ -319,7 +324,7 @@ export async function registerCatalogRoutes(app: App, ctx: AppContext): Promise<
 
   // Query values are not limited by the schema: an over-long search is shortened and said so, never refused.
   const PageQuery = Type.Object({ q: Type.Optional(Type.String()), department: Type.Optional(Type.String()), event: Type.Optional(Type.String()) });
-  app.get('/services', { config: { access: 'public' }, schema: { querystring: PageQuery } }, async (request, reply) => {
+  app.get('/services', { config: { access: 'public', pageCache: true }, schema: { querystring: PageQuery } }, async (request, reply) => {
     const q = (request.query.q ?? '').trim();
     const department = request.query.department?.slice(0, 60) || undefined;
     const event = request.query.event?.slice(0, 60) || undefined;
@@ -340,13 +345,17 @@ export async function registerCatalogRoutes(app: App, ctx: AppContext): Promise<
     );
   });
 
-  app.get('/services/:code', { config: { access: 'public' }, schema: { params: Type.Object({ code: Type.String() }) } }, async (request, reply) => {
-    const code = request.params.code.slice(0, 60);
-    const item = codePattern.test(code) ? await getCurrentItem(db, code) : null;
-    if (!item || item.status !== 'published') return sendPage(request, reply, <ServiceNotFoundPage code={code} />, 404);
-    const [departments, events] = await Promise.all([listDepartments(db), listLifeEvents(db)]);
-    return sendPage(request, reply, <ServiceItemPage item={presentServiceDetail(request.t, request.locale, item, departments, events)} />);
-  });
+  app.get(
+    '/services/:code',
+    { config: { access: 'public', pageCache: true }, schema: { params: Type.Object({ code: Type.String() }) } },
+    async (request, reply) => {
+      const code = request.params.code.slice(0, 60);
+      const item = codePattern.test(code) ? await currentItemView(code) : null;
+      if (!item || item.status !== 'published') return sendPage(request, reply, <ServiceNotFoundPage code={code} />, 404);
+      const [departments, events] = await Promise.all([listDepartments(db), listLifeEvents(db)]);
+      return sendPage(request, reply, <ServiceItemPage item={presentServiceDetail(request.t, request.locale, item, departments, events)} />);
+    },
+  );
 
   /* ----- public API ----- */
 
@@ -383,7 +392,7 @@ export async function registerCatalogRoutes(app: App, ctx: AppContext): Promise<
       },
     },
     async (request) => {
-      const item = codePattern.test(request.params.code) ? await getCurrentItem(db, request.params.code) : null;
+      const item = codePattern.test(request.params.code) ? await currentItemView(request.params.code) : null;
       if (!item || item.status !== 'published') throw new NotFoundError('No such service item');
       return presentApiServiceDetail(item, await listDepartments(db));
     },

@@ -2,6 +2,7 @@ import type { Actor } from '../../platform/auth/actor.js';
 import { actorFields, recordAudit } from '../../platform/audit/audit.js';
 import type { Db, Executor } from '../../platform/db/db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
+import { createTtlCache, invalidatePublicCaches, publicCacheGeneration } from '../../platform/http/page-cache.js';
 import { can } from './catalog.policy.js';
 import * as repo from './catalog.repository.js';
 import type { DepartmentRow, ItemVersionRow, LifeEventRow } from './catalog.repository.js';
@@ -52,6 +53,7 @@ export async function seedCatalog(db: Db): Promise<void> {
     }
   });
   referenceCache.delete(db);
+  invalidatePublicCaches();
 }
 
 export const countCatalog = (db: Executor) => repo.countRows(db);
@@ -81,6 +83,22 @@ export const listLifeEvents = (db: Executor): Promise<LifeEventRow[]> => referen
 export async function getCurrentItem(db: Executor, code: string): Promise<CatalogItem | null> {
   const row = await repo.findCurrentItem(db, code);
   return row ? toItem(row) : null;
+}
+
+/**
+ * getCurrentItem through a per-process cache of `ttlSeconds` (0: no cache), for reading pages and the API.
+ * Unknown codes are cached too (as absent), in a bounded LRU. saveItem and the seed clear it.
+ */
+export function cachedCurrentItem(db: Executor, ttlSeconds: number): (code: string) => Promise<CatalogItem | null> {
+  const cache = createTtlCache<{ item: CatalogItem | null }>({ ttlSeconds, max: 1000 });
+  return async (code) => {
+    const hit = cache.get(code);
+    if (hit) return hit.item;
+    const readAt = publicCacheGeneration();
+    const item = await getCurrentItem(db, code);
+    cache.set(code, { item }, readAt);
+    return item;
+  };
 }
 
 /** A given version of an item, or null: an application keeps the version it was made under. */
@@ -180,7 +198,7 @@ export async function saveItem(db: Db, s: SaveItem): Promise<{ code: string; ver
   if (!checked.ok) throw new ItemValidationError({ errors: checked.errors, problems: checked.problems });
   const department = departments.find((d) => d.code === checked.departmentCode);
 
-  return db.transaction(async (tx) => {
+  const saved = await db.transaction(async (tx) => {
     if (isNew) {
       const code = checked.code;
       const id = await repo.insertItemWithFirstVersion(tx, {
@@ -231,6 +249,10 @@ export async function saveItem(db: Db, s: SaveItem): Promise<{ code: string; ver
     });
     return { code, version };
   });
+  // After the commit: public pages and item views cached in this process show the edit from now on
+  // (a page read before the commit is refused by the generation check, never stored).
+  invalidatePublicCaches();
+  return saved;
 }
 
 /** Items an admin manages: their department's (and its sub-departments'), or all for a platform admin. */
