@@ -7,6 +7,12 @@ export class ItemPage extends BasePage {
     return this.goto(`/services/${encodeURIComponent(code)}`);
   }
 
+  /** The Apply button of the item. */
+  async apply(code: string): Promise<Response | null> {
+    const [response] = await Promise.all([this.page.waitForNavigation(), this.page.locator(`main a[href="/services/${code}/apply"]`).first().click()]);
+    return response;
+  }
+
   /** Every material listed (to bring, and held by the government). */
   get materials() {
     return this.page.locator('main ul.materials > li');

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.js';
 import { buildApp, modules } from '../../src/app.js';
 import { closeContext, createContext } from '../../src/platform/bootstrap.js';
+import { fetchTransport } from '../../src/platform/webhooks/webhooks.js';
 
 export interface RunningApp {
   url: string;
@@ -35,8 +36,12 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
   const app = await buildApp(ctx);
   await app.listen({ host: '127.0.0.1', port: 0 });
   const { port } = app.server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+  // The sandbox providers' signed callbacks go to PUBLIC_URL, which cannot name a port chosen at listen time:
+  // point them at the port the app got (before anyone pays or ships anything).
+  ctx.webhooks.useTransport(fetchTransport(url));
   return {
-    url: `http://127.0.0.1:${port}`,
+    url,
     demoPassword: config.demoPassword,
     async close() {
       await app.close();
