@@ -10,7 +10,10 @@ export interface LayoutProps {
 
 /** The frame of every page: skip link, header with navigation and language switch, main, footer. */
 export function Layout({ title, children, area = 'public' }: LayoutProps) {
-  const { t, locale, actor, csrfToken, path } = usePage();
+  // `page.csrfToken` is a getter that mints a token and sets its cookie: read it only where a form needs it
+  // (destructuring it would read it on every page, and a Set-Cookie makes a public page uncacheable).
+  const page = usePage();
+  const { t, locale, actor, path } = page;
   const otherLocale = locale === 'zh-CN' ? 'en' : 'zh-CN';
   const langHref = `/lang/${otherLocale}?return=${encodeURIComponent(path)}`;
   return (
@@ -55,7 +58,7 @@ export function Layout({ title, children, area = 'public' }: LayoutProps) {
                   </li>
                   <li>
                     <form method="post" action="/sign-out" class="inline-form">
-                      <input type="hidden" name="_csrf" value={csrfToken} />
+                      <input type="hidden" name="_csrf" value={page.csrfToken} />
                       <button type="submit" class="link-button">
                         {t('nav.signOut')}
                       </button>
