@@ -7,6 +7,10 @@
  * bare route is measured under exactly the conditions the app is, so the ratio is the app's own cost.
  * A child process for the bare route would give it a different process and scheduler share than the app.
  *
+ * Issue 3 adds submissions (POST /api/v1/applications as the demo citizen 13800000001 with a bearer token and a
+ * fresh Idempotency-Key per request, for tax-payment-record: free, no uploads, name and ID number prefilled
+ * through the exchange) and status reads (GET /api/v1/applications/{id} of one application).
+ *
  * Environment: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (seconds, default 2),
  * BENCH_CONNECTIONS (default 50), DATABASE_URL (also run on that PostgreSQL server), LOG_LEVEL (default warn).
  */
@@ -27,6 +31,8 @@ const seconds = (name: string, fallback: number) => {
 };
 const duration = seconds('BENCH_DURATION', 10);
 const warmup = seconds('BENCH_WARMUP', 2);
+// Fastify logs two info lines per request (incoming, completed); the bench runs at warn unless told otherwise.
+const logLevel = process.env.LOG_LEVEL || 'warn';
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 50);
 if (!Number.isInteger(connections) || connections < 1 || connections > 1000) throw new Error('BENCH_CONNECTIONS must be an integer from 1 to 1000');
 
@@ -35,6 +41,9 @@ interface Target {
   path: string;
   method?: 'GET' | 'POST';
   body?: string;
+  headers?: Record<string, string>;
+  /** autocannon replaces `[<id>]` in the request (here: the Idempotency-Key header) with a new id per request. */
+  idReplacement?: boolean;
   /** What a correct answer looks like, checked once before the load. */
   expect: (status: number, body: string) => boolean;
 }
@@ -47,7 +56,15 @@ interface Measurement {
   errors: number;
 }
 
-async function load(url: string, target: Pick<Target, 'method' | 'body'>, time: number): Promise<autocannon.Result> {
+type LoadTarget = Pick<Target, 'method' | 'body' | 'headers' | 'idReplacement'>;
+
+const headersOf = (target: LoadTarget): Record<string, string> => ({
+  ...(target.body ? { 'content-type': 'application/json' } : {}),
+  ...target.headers,
+});
+
+async function load(url: string, target: LoadTarget, time: number): Promise<autocannon.Result> {
+  const headers = headersOf(target);
   return autocannon({
     url,
     connections,
@@ -55,7 +72,9 @@ async function load(url: string, target: Pick<Target, 'method' | 'body'>, time: 
     // A worker thread, so the load generator does not share the servers' event loop.
     workers: 1,
     method: target.method ?? 'GET',
-    ...(target.body ? { body: target.body, headers: { 'content-type': 'application/json' } } : {}),
+    ...(target.body ? { body: target.body } : {}),
+    ...(Object.keys(headers).length ? { headers } : {}),
+    ...(target.idReplacement ? { idReplacement: true } : {}),
   });
 }
 
@@ -63,7 +82,7 @@ async function load(url: string, target: Pick<Target, 'method' | 'body'>, time: 
 type Drain = () => Promise<void>;
 const noDrain: Drain = async () => undefined;
 
-async function measure(name: string, url: string, target: Pick<Target, 'method' | 'body'> = {}, drain: Drain = noDrain): Promise<Measurement> {
+async function measure(name: string, url: string, target: LoadTarget = {}, drain: Drain = noDrain): Promise<Measurement> {
   process.stderr.write(`  ${name} ...`);
   await load(url, target, warmup);
   // Sign-in queues argon2 work: let the warm-up's backlog finish so it does not slow the measured run.
@@ -91,7 +110,7 @@ async function startApp(databaseUrl: string | undefined) {
     DATA_DIR: dataDir,
     HOST: '127.0.0.1',
     PORT: '0',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: logLevel,
     // API sign-in is loaded from one address with one number; the limiter would answer 429 after 10.
     SIGN_IN_LIMIT: '10000',
   });
@@ -122,6 +141,7 @@ async function startApp(databaseUrl: string | undefined) {
     kind: ctx.database.kind,
     demoPassword: config.demoPassword,
     argon2MemoryKib: config.argon2MemoryKib,
+    pageCacheSeconds: config.publicPageCacheSeconds,
     async close() {
       await drain();
       await app.close();
@@ -129,6 +149,47 @@ async function startApp(databaseUrl: string | undefined) {
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Issue 3: submissions and status reads as the demo citizen through the API. Signs in once for a bearer
+ * token and submits one application whose status is then read under load.
+ */
+async function caseTargets(base: string, demoPassword: string): Promise<Target[]> {
+  const signIn = await fetch(`${base}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ login: '13800000001', password: demoPassword }),
+  });
+  if (signIn.status !== 200) throw new Error(`The demo citizen could not sign in (${signIn.status}): ${await signIn.text()}`);
+  const { token } = (await signIn.json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}` };
+  // tax-payment-record: free, no uploads; the name and ID number come from the exchange (once only), not the body.
+  const body = JSON.stringify({ serviceCode: 'tax-payment-record', data: { from: '2025-01-01', to: '2025-12-31' }, delivery: { method: 'electronic' } });
+  const first = await fetch(`${base}/api/v1/applications`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `bench-seed-${Date.now()}` },
+    body,
+  });
+  const created = (await first.json()) as { id?: string };
+  if (first.status !== 201 || !created.id) throw new Error(`The benchmark application was refused (${first.status}): ${JSON.stringify(created)}`);
+  return [
+    {
+      name: 'POST /api/v1/applications (submit)',
+      path: '/api/v1/applications',
+      method: 'POST',
+      body,
+      headers: { ...auth, 'idempotency-key': 'bench-[<id>]' },
+      idReplacement: true,
+      expect: (s, b) => s === 201 && b.includes('"receiptNo"'),
+    },
+    {
+      name: 'GET /api/v1/applications/{id} (status)',
+      path: `/api/v1/applications/${created.id}`,
+      headers: auth,
+      expect: (s, b) => s === 200 && b.includes('"timeline"'),
+    },
+  ];
 }
 
 function targets(demoPassword: string): Target[] {
@@ -167,7 +228,9 @@ function table(title: string, rows: Measurement[], bare: Measurement): string {
 
 async function main() {
   const databases: (string | undefined)[] = [undefined, ...(process.env.DATABASE_URL ? [process.env.DATABASE_URL] : [])];
-  console.log(`ServiceHall benchmark: ${connections} connections, ${duration} s per target after ${warmup} s of warm-up, 127.0.0.1 only`);
+  console.log(
+    `ServiceHall benchmark: ${connections} connections, ${duration} s per target after ${warmup} s of warm-up, 127.0.0.1 only, LOG_LEVEL=${logLevel} (per-request logs off below info)`,
+  );
   // Other work on the machine moves every figure; the ratios to the bare route move less.
   console.log(`Machine: ${cpus().length} cores, load average ${loadavg()[0]!.toFixed(2)} at start, Node ${process.version}`);
   const bareServer = await startBare();
@@ -184,11 +247,14 @@ async function main() {
     try {
       process.stderr.write(`app on ${app.kind}\n`);
       const rows: Measurement[] = [];
-      for (const target of targets(app.demoPassword)) {
+      const all = [...targets(app.demoPassword), ...(await caseTargets(app.base, app.demoPassword))];
+      for (const target of all) {
         const url = app.base + target.path;
         const res = await fetch(url, {
           method: target.method ?? 'GET',
-          ...(target.body ? { body: target.body, headers: { 'content-type': 'application/json' } } : {}),
+          ...(target.body ? { body: target.body } : {}),
+          // The one check request gets a key of its own (autocannon fills `[<id>]` only under load).
+          headers: Object.fromEntries(Object.entries(headersOf(target)).map(([k, v]) => [k, v.replace('[<id>]', 'check')])),
         });
         const body = await res.text();
         if (!target.expect(res.status, body)) {
@@ -199,10 +265,15 @@ async function main() {
       const item = rows.find((r) => r.name.includes('hk-macao'))!;
       const ratio = item.requestsPerSecond / bare.requestsPerSecond;
       const met = ratio >= 0.3 && item.p99 < 50;
+      const submit = rows.find((r) => r.name.startsWith('POST /api/v1/applications'))!;
+      const status = rows.find((r) => r.name.startsWith('GET /api/v1/applications'))!;
+      const casesMet =
+        submit.requestsPerSecond >= 300 && status.requestsPerSecond >= 3000 && submit.p99 < 100 && status.p99 < 100 && submit.non2xx + status.non2xx === 0;
       reports.push(
         [
-          table(`\nDatabase: ${app.kind} (argon2id memory ${app.argon2MemoryKib} KiB)`, rows, bare),
+          table(`\nDatabase: ${app.kind} (argon2id memory ${app.argon2MemoryKib} KiB, public page cache ${app.pageCacheSeconds} s)`, rows, bare),
           `Target (item page >= 30% of bare req/s, p99 < 50 ms): ${met ? 'met' : 'NOT met'} (${(100 * ratio).toFixed(1)}%, p99 ${item.p99.toFixed(1)} ms)`,
+          `Target, issue 3 (on PostgreSQL: >= 300 submissions/s, >= 3,000 status reads/s, p99 < 100 ms)${app.kind === 'postgresql' ? '' : ' [set for PostgreSQL; shown for reference]'}: ${casesMet ? 'met' : 'NOT met'} (${submit.requestsPerSecond.toFixed(0)} submissions/s p99 ${submit.p99.toFixed(1)} ms, ${status.requestsPerSecond.toFixed(0)} status reads/s p99 ${status.p99.toFixed(1)} ms)`,
         ].join('\n'),
       );
     } finally {
