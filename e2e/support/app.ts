@@ -27,6 +27,8 @@ export async function startApp(env: Record<string, string> = {}): Promise<Runnin
     STAFF_TOTP_REQUIRED: 'false',
     // Every journey signs in from 127.0.0.1; the per-address limit is tested in the identity module.
     SIGN_IN_LIMIT: '1000',
+    // The cheapest password hashing the app allows: journeys sign in a dozen people; hashing strength is tested in identity.
+    ARGON2_MEMORY_KIB: '1024',
     ...env,
   });
   const ctx = await createContext(config);
