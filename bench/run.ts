@@ -241,7 +241,6 @@ async function main() {
   } finally {
     await bareServer.close();
   }
-  const reports: string[] = [];
   for (const databaseUrl of databases) {
     const app = await startApp(databaseUrl);
     try {
@@ -269,7 +268,8 @@ async function main() {
       const status = rows.find((r) => r.name.startsWith('GET /api/v1/applications'))!;
       const casesMet =
         submit.requestsPerSecond >= 300 && status.requestsPerSecond >= 3000 && submit.p99 < 100 && status.p99 < 100 && submit.non2xx + status.non2xx === 0;
-      reports.push(
+      // Printed as soon as each database is done, so a later failure or a kill keeps these figures.
+      console.log(
         [
           table(`\nDatabase: ${app.kind} (argon2id memory ${app.argon2MemoryKib} KiB, public page cache ${app.pageCacheSeconds} s)`, rows, bare),
           `Target (item page >= 30% of bare req/s, p99 < 50 ms): ${met ? 'met' : 'NOT met'} (${(100 * ratio).toFixed(1)}%, p99 ${item.p99.toFixed(1)} ms)`,
@@ -280,7 +280,6 @@ async function main() {
       await app.close();
     }
   }
-  console.log(reports.join('\n'));
 }
 
 main().then(
