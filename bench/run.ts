@@ -277,7 +277,8 @@ async function main() {
         ].join('\n'),
       );
     } finally {
-      await app.close();
+      // Bounded: a backlog of slow requests or the job runner's shutdown must not keep the bench running.
+      await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
     }
   }
 }
