@@ -1,4 +1,4 @@
-import { and, asc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db, Executor, Tx } from '../db/db.js';
 import type { Jobs } from '../jobs/jobs.js';
@@ -89,11 +89,14 @@ export async function createOutbox(db: Db, jobs: Jobs, log: Logger, options: Out
   };
 
   const sweep = async (olderThanSeconds = 60): Promise<number> => {
-    const cutoff = new Date(Date.now() - olderThanSeconds * 1000);
+    // The database's clock, not this process's: created_at has microseconds (a JS Date only milliseconds,
+    // so an event written in the same millisecond looked newer than a 0-second cutoff), and in server mode
+    // the two clocks may differ.
+    const cutoff = sql`now() - make_interval(secs => ${olderThanSeconds})`;
     const pending = await db
       .select({ id: outboxEvents.id })
       .from(outboxEvents)
-      .where(and(isNull(outboxEvents.dispatchedAt), lt(outboxEvents.createdAt, cutoff)))
+      .where(and(isNull(outboxEvents.dispatchedAt), lte(outboxEvents.createdAt, cutoff)))
       .orderBy(asc(outboxEvents.createdAt))
       .limit(500);
     let done = 0;
