@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, lt, lte, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/db.js';
+import { prepared } from '../../platform/db/prepared.js';
 import { rowsOf } from '../../platform/audit/audit.js';
 import { applications, calendarDays, followUps, internalNotes, materials, timeline, type CaseStatus } from './cases.schema.js';
 
@@ -52,15 +53,22 @@ export async function insertApplication(ex: Executor, values: NewApplication): P
 }
 
 export async function findByIdempotencyKey(ex: Executor, applicantId: string, key: string): Promise<ApplicationRow | undefined> {
-  const [row] = await ex
-    .select()
-    .from(applications)
-    .where(and(eq(applications.applicantId, applicantId), eq(applications.idempotencyKey, key)));
+  const [row] = await prepared(ex, 'cases_idempotency', (e) =>
+    e
+      .select()
+      .from(applications)
+      .where(and(eq(applications.applicantId, sql.placeholder('applicantId')), eq(applications.idempotencyKey, sql.placeholder('key')))),
+  ).execute({ applicantId, key });
   return row;
 }
 
 export async function findApplication(ex: Executor, id: string): Promise<ApplicationRow | undefined> {
-  const [row] = await ex.select().from(applications).where(eq(applications.id, id));
+  const [row] = await prepared(ex, 'cases_application', (e) =>
+    e
+      .select()
+      .from(applications)
+      .where(eq(applications.id, sql.placeholder('id'))),
+  ).execute({ id });
   return row;
 }
 
@@ -164,11 +172,13 @@ export async function insertTimeline(ex: Executor, entry: NewTimeline): Promise<
 }
 
 export async function listTimeline(ex: Executor, applicationId: string): Promise<TimelineRow[]> {
-  return ex
-    .select()
-    .from(timeline)
-    .where(eq(timeline.applicationId, applicationId))
-    .orderBy(asc(timeline.at), asc(sql`ctid`));
+  return prepared(ex, 'cases_timeline', (e) =>
+    e
+      .select()
+      .from(timeline)
+      .where(eq(timeline.applicationId, sql.placeholder('applicationId')))
+      .orderBy(asc(timeline.at), asc(sql`ctid`)),
+  ).execute({ applicationId });
 }
 
 export async function insertNote(ex: Executor, values: typeof internalNotes.$inferInsert): Promise<void> {
@@ -184,7 +194,13 @@ export async function insertMaterial(ex: Executor, values: typeof materials.$inf
 }
 
 export async function listMaterials(ex: Executor, applicationId: string): Promise<MaterialRow[]> {
-  return ex.select().from(materials).where(eq(materials.applicationId, applicationId)).orderBy(asc(materials.createdAt));
+  return prepared(ex, 'cases_materials', (e) =>
+    e
+      .select()
+      .from(materials)
+      .where(eq(materials.applicationId, sql.placeholder('applicationId')))
+      .orderBy(asc(materials.createdAt)),
+  ).execute({ applicationId });
 }
 
 export async function isMaterialOf(ex: Executor, fileId: string): Promise<MaterialRow[]> {

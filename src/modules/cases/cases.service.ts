@@ -389,6 +389,8 @@ interface Prepared {
   enterprise: { id: string; uscc: string; name: string } | null;
   data: Record<string, unknown>;
   delivery: DeliveryChoice;
+  /** The applicant's own phone, for the status check when the form names no contact number. */
+  applicantPhone: string | null;
 }
 
 async function prepare(
@@ -436,7 +438,7 @@ async function prepare(
     name: actor.realName,
     phone: contact,
   });
-  return { item, enterprise, data: checked.value, delivery };
+  return { item, enterprise, data: checked.value, delivery, applicantPhone: user?.phone ?? null };
 }
 
 /**
@@ -532,7 +534,7 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
       status: 'submitted' as const,
       data: p.data,
       delivery: p.delivery,
-      phoneLast4: contact ? contact.slice(-4) : ((await getUserById(tx, actor.userId))?.phone?.slice(-4) ?? null),
+      phoneLast4: (contact || p.applicantPhone)?.slice(-4) ?? null,
       feeFen: p.item.content.feeFen,
       submittedAt: now,
       promisedBy: clock.promisedBy,

@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
 import { rowsOf } from '../../platform/audit/audit.js';
 import type { Executor } from '../../platform/db/db.js';
+import { prepared } from '../../platform/db/prepared.js';
 import { departments, itemVersions, items, lifeEvents } from './catalog.schema.js';
 import type { DepartmentSeed } from './catalog.seed-departments.js';
 import type { LifeEventSeed } from './catalog.seed-life-events.js';
@@ -130,12 +131,14 @@ export async function appendVersion(
 
 /** The current version of a published item. */
 export async function findCurrentItem(db: Executor, code: string): Promise<ItemVersionRow | undefined> {
-  const [row] = await db
-    .select(itemVersionColumns)
-    .from(items)
-    .innerJoin(itemVersions, and(eq(itemVersions.itemId, items.id), eq(itemVersions.version, items.currentVersion)))
-    .where(eq(items.code, code))
-    .limit(1);
+  const [row] = await prepared(db, 'catalog_current_item', (e) =>
+    e
+      .select(itemVersionColumns)
+      .from(items)
+      .innerJoin(itemVersions, and(eq(itemVersions.itemId, items.id), eq(itemVersions.version, items.currentVersion)))
+      .where(eq(items.code, sql.placeholder('code')))
+      .limit(1),
+  ).execute({ code });
   return row;
 }
 

@@ -38,6 +38,16 @@ export interface ReadOptions {
   verifyApplication?: ApplicationCheck | undefined;
   now?: Date | undefined;
   ip?: string | null | undefined;
+  /** Lookups shared by the reads of one prefill (the same person and item for every product). */
+  memo?: Map<string, Promise<unknown>> | undefined;
+}
+
+/** The same lookup once per prefill, not once per product read. */
+function once<T>(options: ReadOptions, key: string, load: () => Promise<T>): Promise<T> {
+  if (!options.memo) return load();
+  let value = options.memo.get(key) as Promise<T> | undefined;
+  if (!value) options.memo.set(key, (value = load()));
+  return value;
 }
 
 export interface ReadResult {
@@ -70,7 +80,7 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
   const requestedDepartment = request.requestedBy.departmentCode?.trim() || null;
   const actorUserId = request.requestedBy.actorUserId?.trim() || null;
 
-  const requesterUser = actorUserId ? await getUserById(ex, actorUserId) : undefined;
+  const requesterUser = actorUserId ? await once(options, `user:${actorUserId}`, () => getUserById(ex, actorUserId)) : undefined;
   const requester: ReadFacts['requester'] = requesterUser
     ? requesterUser.disabled
       ? null
@@ -122,9 +132,9 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
   });
   if (!decision.ok) return refuse(decision.reason);
   // The purpose must name a real service item, or any string would pass as a reason.
-  if (!(await getCurrentItem(ex, serviceCode))) return refuse('unknown-purpose');
+  if (!(await once(options, `item:${serviceCode}`, () => getCurrentItem(ex, serviceCode)))) return refuse('unknown-purpose');
 
-  const subject = await resolveSubject(ex, request.subject);
+  const subject = await resolveSubject(ex, request.subject, options);
   const all = await providerOf(product.code).read(ex, subject, now);
   const data = all ? Object.fromEntries(wanted.filter((f) => f in all).map((f) => [f, all[f]])) : null;
   const fields = data ? Object.keys(data) : [];
@@ -150,9 +160,9 @@ function subjectLabel(subject: SubjectRef): string {
   return `${'userId' in subject ? 'person' : 'enterprise'}:${String(id).slice(0, maxText)}`;
 }
 
-async function resolveSubject(ex: Executor, ref: SubjectRef): Promise<ResolvedSubject> {
+async function resolveSubject(ex: Executor, ref: SubjectRef, options: ReadOptions): Promise<ResolvedSubject> {
   if ('userId' in ref) {
-    const user = await getUserById(ex, ref.userId);
+    const user = await once(options, `user:${ref.userId}`, () => getUserById(ex, ref.userId));
     if (!user || user.kind !== 'citizen') throw new NotFoundError('No such person');
     return { kind: 'person', userId: user.id, idNumber: user.idNumber, realName: user.realName };
   }
@@ -243,6 +253,7 @@ export async function prefillFor(ex: Executor, request: PrefillRequest, options:
   const requestedBy = actor.kind === 'staff' ? { departmentCode: actor.departmentCode ?? undefined, actorUserId: actor.userId } : { actorUserId: actor.userId };
   const values: Record<string, unknown> = {};
   const sources: PrefillResult['sources'] = [];
+  const shared: ReadOptions = { ...options, memo: options.memo ?? new Map() };
 
   for (const [product, wanted] of byProduct) {
     const forEnterprise = dataProducts[product].subjects[0] === 'enterprise';
@@ -253,7 +264,7 @@ export async function prefillFor(ex: Executor, request: PrefillRequest, options:
       continue;
     }
     const fields = product === 'person.children' ? ['children'] : [...new Set(wanted.flatMap((w) => productFieldsFor(w)))];
-    const result = await readData(ex, { product, subject, purpose, requestedBy, fields }, options);
+    const result = await readData(ex, { product, subject, purpose, requestedBy, fields }, shared);
     let record = result.data;
     if (product === 'person.children') {
       const child = ((record?.children ?? []) as Child[]).find((c) => c.idNumber === request.childIdNumber?.trim().toUpperCase());

@@ -1,5 +1,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/db.js';
+import { prepared } from '../../platform/db/prepared.js';
+import { LRUCache } from 'lru-cache';
 import type { StaffRole } from '../../platform/auth/actor.js';
 import { enterpriseMembers, enterprises, otpCodes, sessions, staffRoles, users } from './identity.schema.js';
 
@@ -11,7 +13,13 @@ export type EnterpriseRow = typeof enterprises.$inferSelect;
 export type MemberRole = 'legal_representative' | 'accountant' | 'agent';
 
 export async function findUserById(ex: Executor, id: string): Promise<UserRow | undefined> {
-  const [row] = await ex.select().from(users).where(eq(users.id, id)).limit(1);
+  const [row] = await prepared(ex, 'identity_user', (e) =>
+    e
+      .select()
+      .from(users)
+      .where(eq(users.id, sql.placeholder('id')))
+      .limit(1),
+  ).execute({ id });
   return row;
 }
 
@@ -89,24 +97,55 @@ export interface LiveSession {
   user: { id: string; kind: 'citizen' | 'staff'; realName: string; departmentCode: string | null };
 }
 
+/**
+ * Live sessions read in the last two seconds, so a burst of API calls costs one lookup, not one each.
+ * This process forgets them whenever it revokes or changes a session; another instance's revocation takes
+ * effect here within the two seconds. Expiry is checked on every hit.
+ */
+const recentSessions = new LRUCache<string, LiveSession>({ max: 20_000, ttl: 2_000 });
+
+export function forgetRecentSessions(): void {
+  recentSessions.clear();
+}
+
 /** A session that is neither revoked nor expired, of a user who is not disabled. */
 export async function findLiveSession(ex: Executor, tokenHash: string, kind: 'web' | 'api', now: Date): Promise<LiveSession | undefined> {
-  const [row] = await ex
-    .select({
-      tokenHash: sessions.tokenHash,
-      kind: sessions.kind,
-      pendingSecondFactor: sessions.pendingSecondFactor,
-      actingForEnterpriseId: sessions.actingForEnterpriseId,
-      expiresAt: sessions.expiresAt,
-      userId: users.id,
-      userKind: users.kind,
-      realName: users.realName,
-      departmentCode: users.departmentCode,
-    })
-    .from(sessions)
-    .innerJoin(users, eq(users.id, sessions.userId))
-    .where(and(eq(sessions.tokenHash, tokenHash), eq(sessions.kind, kind), isNull(sessions.revokedAt), gt(sessions.expiresAt, now), isNull(users.disabledAt)))
-    .limit(1);
+  const key = `${kind}:${tokenHash}`;
+  const recent = recentSessions.get(key);
+  if (recent) return recent.expiresAt > now ? recent : undefined;
+  const found = await readLiveSession(ex, tokenHash, kind, now);
+  if (found) recentSessions.set(key, found);
+  return found;
+}
+
+async function readLiveSession(ex: Executor, tokenHash: string, kind: 'web' | 'api', now: Date): Promise<LiveSession | undefined> {
+  // Every signed-in request runs this: prepared once, not rebuilt.
+  const [row] = await prepared(ex, 'identity_live_session', (e) =>
+    e
+      .select({
+        tokenHash: sessions.tokenHash,
+        kind: sessions.kind,
+        pendingSecondFactor: sessions.pendingSecondFactor,
+        actingForEnterpriseId: sessions.actingForEnterpriseId,
+        expiresAt: sessions.expiresAt,
+        userId: users.id,
+        userKind: users.kind,
+        realName: users.realName,
+        departmentCode: users.departmentCode,
+      })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(
+          eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+          eq(sessions.kind, sql.placeholder('kind')),
+          isNull(sessions.revokedAt),
+          gt(sessions.expiresAt, sql.placeholder('now')),
+          isNull(users.disabledAt),
+        ),
+      )
+      .limit(1),
+  ).execute({ tokenHash, kind, now });
   if (!row) return undefined;
   return {
     tokenHash: row.tokenHash,
@@ -119,6 +158,7 @@ export async function findLiveSession(ex: Executor, tokenHash: string, kind: 'we
 }
 
 export async function revokeSession(ex: Executor, tokenHash: string, now: Date): Promise<boolean> {
+  forgetRecentSessions();
   const rows = await ex
     .update(sessions)
     .set({ revokedAt: now })
@@ -129,6 +169,7 @@ export async function revokeSession(ex: Executor, tokenHash: string, now: Date):
 
 /** Revokes every live web session and API token of a user; returns how many. */
 export async function revokeAllSessions(ex: Executor, userId: string, now: Date): Promise<number> {
+  forgetRecentSessions();
   const rows = await ex
     .update(sessions)
     .set({ revokedAt: now })
@@ -138,6 +179,7 @@ export async function revokeAllSessions(ex: Executor, userId: string, now: Date)
 }
 
 export async function setSessionActingFor(ex: Executor, tokenHash: string, enterpriseId: string | null): Promise<void> {
+  forgetRecentSessions();
   await ex.update(sessions).set({ actingForEnterpriseId: enterpriseId }).where(eq(sessions.tokenHash, tokenHash));
 }
 

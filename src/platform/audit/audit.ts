@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { asc, desc, gt, sql } from 'drizzle-orm';
+import { asc, gt, sql } from 'drizzle-orm';
 import type { Executor } from '../db/db.js';
 import { auditLog } from '../platform.schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -65,12 +65,15 @@ export async function recordAudit(executor: Executor, entry: AuditEntry): Promis
       await tx.execute(sql`SELECT pg_advisory_xact_lock(727101)::text AS locked, current_setting('transaction_isolation') AS isolation`),
     );
     if (lock && lock.isolation !== 'read committed') throw new Error(`recordAudit needs a READ COMMITTED transaction, not ${lock.isolation}`);
-    const [last] = await tx.select({ hash: auditLog.hash }).from(auditLog).orderBy(desc(auditLog.seq)).limit(1);
-    // Taken under the lock, so seq order is chain order (a rolled-back append leaves a harmless gap).
-    const [{ seq } = { seq: 0 }] = rowsOf<{ seq: number | string }>(
-      await tx.execute(sql`SELECT nextval(pg_get_serial_sequence('platform_audit_log', 'seq'))::bigint AS seq`),
+    // After the lock (a statement of its own, so this one's snapshot sees the previous holder's commit): the
+    // last link and the next seq in one round trip. Taken under the lock, so seq order is chain order (a
+    // rolled-back append leaves a harmless gap).
+    const [{ hash: lastHash, seq } = { hash: null, seq: 0 }] = rowsOf<{ hash: string | null; seq: number | string }>(
+      await tx.execute(
+        sql`SELECT (SELECT ${auditLog.hash} FROM ${auditLog} ORDER BY ${auditLog.seq} DESC LIMIT 1) AS hash, nextval(pg_get_serial_sequence('platform_audit_log', 'seq'))::bigint AS seq`,
+      ),
     );
-    const prevHash = last?.hash ?? genesisHash;
+    const prevHash = lastHash ?? genesisHash;
     const fields: HashedFields = {
       seq: Number(seq),
       at: new Date(),
