@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, manualClock, type TestContext } from '../../../test/helpers.js';
 import { createUser, waitFor, type TestUser } from '../../../test/factories.js';
 import type { App } from '../../platform/http/types.js';
-import { listDataUse } from '../exchange/index.js';
+import { exchangeModule, listDataUse } from '../exchange/index.js';
 import { courierTo, createCompany, endorsementData, prepareCases, residentId, setIdNumber, tinyJpeg, tinyPng } from './cases.testkit.js';
 
 let app: App;
@@ -120,6 +120,24 @@ describe('POST /api/v1/applications', () => {
     const items = mine.body.items as Json[];
     expect(items.filter((i) => i.id === racing[0]!.body.id)).toHaveLength(1);
     expect(items.filter((i) => i.id === first.body.id)).toHaveLength(1);
+  });
+
+  it("applies for the applicant's own child (checked against the police's register), and refuses someone else's child as a wrong answer", async () => {
+    // The police's register of residents and guardians (the demo's 刘子轩 is a child of 510107198503120028, this 张丽).
+    expect(citizenId).toBe('510107198503120028');
+    await exchangeModule.seed!(ctx);
+    const own = await submitEndorsement({ applyFor: 'child', childName: '刘子轩', childIdNumber: '510107201605200031' }, 'k-child');
+    expect(own.status, JSON.stringify(own.body)).toBe(201);
+    const detail = await call(citizen, 'GET', `/api/v1/applications/${String(own.body.id)}`);
+    expect(detail.body.data).toMatchObject({ applyFor: 'child', childName: '刘子轩', childIdNumber: '510107201605200031' });
+    const { entries } = await listDataUse(ctx.db, citizen.id);
+    expect(entries.some((u) => u.product === 'person.children' && u.purpose.serviceCode === 'hk-macao-endorsement')).toBe(true);
+
+    // A valid resident ID number, but not a child of 张丽 in the register.
+    const stranger = await submitEndorsement({ applyFor: 'child', childName: '王小明', childIdNumber: residentId('51010720160520005') }, 'k-stranger');
+    expect(stranger.status, JSON.stringify(stranger.body)).toBe(400);
+    expect(String(stranger.headers['content-type'])).toContain('application/problem+json');
+    expect(stranger.body.errors).toEqual({ 'data.childIdNumber': 'cases.error.notYourChild' });
   });
 
   it('answers invalid form data with field errors (problem+json 400), never a 500', async () => {

@@ -411,3 +411,50 @@ describe('rating', () => {
     expect((await other.get(base)).statusCode).toBe(404);
   });
 });
+
+describe('applying for a child (hk-macao-endorsement)', () => {
+  /** A draft filled in up to the check page for the child named. */
+  async function draftFor(client: TestClient, child: { name: string; idNumber: string }): Promise<string> {
+    const res = await client.submit('/services/hk-macao-endorsement/apply', '/services/hk-macao-endorsement/apply', {});
+    const base = location(res).replace(/\/steps\/first$/, '');
+    const applicant = await client.submit(`${base}/steps/applicant`, `${base}/steps/applicant`, {
+      applyFor: 'child',
+      childName: child.name,
+      childIdNumber: child.idNumber,
+      permitNumber: 'C12345678',
+    });
+    expect(applicant.statusCode).toBe(303);
+    const fields = { destination: 'hk', endorsementType: 'family', trips: 'once', contactPhone: '13800000001' };
+    expect(
+      (await postMultipart(client, `${base}/steps/endorsement`, fields, [{ name: 'photo', filename: 'photo.jpg', type: 'image/jpeg', bytes: jpeg }]))
+        .statusCode,
+    ).toBe(303);
+    const delivery = await client.submit(`${base}/delivery`, `${base}/delivery`, { method: 'window' });
+    expect(delivery.statusCode).toBe(303);
+    return base;
+  }
+
+  it("submits for the applicant's own child from the police's register", async () => {
+    const client = await signIn('13800000001');
+    const base = await draftFor(client, { name: '刘子轩', idNumber: '510107201605200031' });
+    const check = await client.get(`${base}/check`);
+    expect(check.body).toContain('刘子轩');
+    const submitted = await client.submit(`${base}/check`, `${base}/submit`, {});
+    expect(submitted.statusCode).toBe(303);
+    expect(location(submitted)).toBe(`${base}/confirmation`);
+  });
+
+  it("re-renders the check page (400) with a summary linking to the answer when the child is not the applicant's", async () => {
+    const client = await signIn('13800000001');
+    // A valid resident ID number that is not among 张丽's children.
+    const base = await draftFor(client, { name: '王小明', idNumber: '510107201605200058' });
+    const refused = await client.submit(`${base}/check`, `${base}/submit`, {});
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('class="error-summary"');
+    expect(refused.body).toContain('href="#childIdNumber"');
+    expect(refused.body).toMatch(/id="childIdNumber"/);
+    expect(refused.body).toContain('子女中没有这个公民身份号码');
+    // Nothing was submitted: the draft is still a draft and its answers are kept.
+    expect((await client.get(`${base}/check`)).body).toContain('王小明');
+  });
+});

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { fileTypeFromBuffer } from 'file-type';
 import type { AppContext } from '../../platform/context.js';
 import type { App } from '../../platform/http/types.js';
-import { ConflictError, HttpError, NotFoundError, TooManyRequestsError } from '../../platform/http/errors.js';
+import { ConflictError, HttpError, NotFoundError, TooManyRequestsError, ValidationError } from '../../platform/http/errors.js';
 import { createLimiter } from '../../platform/http/rate-limit.js';
 import { formatMoney, type Locale, type Translate } from '../../platform/i18n/i18n.js';
 import { sendPage } from '../../platform/views/render.js';
@@ -407,6 +407,11 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
       if (first) return reply.redirect(`${applicationPath(a.id)}/steps/${encodeURIComponent(first.id)}`, 303);
     }
     if (!a.delivery) return reply.redirect(`${applicationPath(a.id)}/delivery`, 303);
+    return renderCheck(request, reply, a, {});
+  });
+
+  /** Check your answers; with the errors the case service found at submission (e.g. a child who is not the applicant's). */
+  const renderCheck = async (request: FastifyRequest, reply: FastifyReply, a: OwnApplication, errors: Record<string, string>) => {
     const l = loc(request);
     const names = await svc.fileNames(ctx, a);
     return sendPage(
@@ -428,18 +433,25 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
           ],
           fee: a.feeFen > 0 ? formatMoney(l, a.feeFen) : null,
           backHref: `${applicationPath(a.id)}/delivery`,
-          errors: {},
+          errors,
         }}
       />,
+      Object.keys(errors).length ? 400 : 200,
     );
-  });
+  };
 
   app.post('/account/applications/:id/submit', { config: { access: 'citizen' }, schema: { params: IdParams } }, async (request, reply) => {
     const a = await own(request, request.params.id);
     if (a.status !== 'draft') return reply.redirect(`${applicationPath(a.id)}/confirmation`, 303);
     const check = validateFormData(a.form, a.data);
     if (!check.ok || !a.delivery) return reply.redirect(`${applicationPath(a.id)}/check`, 303);
-    await svc.submitDraft(ctx, request.actor!, a, request.ip);
+    try {
+      await svc.submitDraft(ctx, request.actor!, a, request.ip);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const errors = Object.fromEntries(Object.entries(error.fields).map(([k, v]) => [k.replace(/^data\./, ''), v]));
+      return renderCheck(request, reply, a, errors);
+    }
     return reply.redirect(`${applicationPath(a.id)}/confirmation`, 303);
   });
 

@@ -465,6 +465,9 @@ async function withGovernmentData(ctx: AppContext, actor: Actor, item: CatalogIt
     });
     for (const name of missing) if (pre.values[name] !== undefined) data[name] = pre.values[name];
   } catch (error) {
+    // The exchange refuses a child who is not the applicant's (and audits it); to the applicant that is a wrong answer.
+    if (error instanceof ForbiddenError && childIdNumber)
+      throw new ValidationError({ 'data.childIdNumber': 'cases.error.notYourChild' }, 'The form has errors');
     if (error instanceof ForbiddenError || error instanceof ValidationError) throw error;
     // A holder that does not answer leaves the fields to the applicant; validation names what is missing.
     ctx.log.warn({ err: error, serviceCode: item.code }, 'prefill from the exchange failed');

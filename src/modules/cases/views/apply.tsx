@@ -284,9 +284,16 @@ export function CheckAnswersPage({ v }: { v: CheckView }) {
   const Rows = ({ rows }: { rows: AnswerRow[] }) => (
     <dl class="summary-list cases-answers">
       {rows.map((r) => (
-        <div class="cases-answer" key={r.key}>
+        // An answer the service refused at submission is the summary's link target and says why.
+        <div
+          class={v.errors[r.key] ? 'cases-answer field-error' : 'cases-answer'}
+          key={r.key}
+          id={v.errors[r.key] ? r.key : undefined}
+          tabIndex={v.errors[r.key] ? -1 : undefined}
+        >
           <dt>{r.label}</dt>
           <dd>
+            {v.errors[r.key] && <p class="error-message">{t(v.errors[r.key]!)}</p>}
             {r.value}
             {r.heldBy && <p class="held-by">{t('cases.page.prefilled.from', { department: r.heldBy })}</p>}
           </dd>
