@@ -43,6 +43,26 @@ describeInBrowser('the endorsement journey (hk-macao-endorsement)', () => {
     }, 180_000);
   }
 
+  it('the mother applies for her child, whose name and ID number the police hold as hers; staff approve; the courier delivers (zh-CN)', async () => {
+    const o = { locale: 'zh-CN' as const, axe: false };
+    const citizen = (await browser.visit(o.locale)).page;
+    const child = { name: '刘子轩', idNumber: '510107201605200031' };
+    const application = await citizenAppliesForEndorsement(citizen, { ...o, endorsementType: 'family', photo, child }, browser.demoPassword);
+    console.info(
+      `[issue 3] endorsement for a child (zh-CN): the citizen's time in the browser: ${(application.citizenMs / 1000).toFixed(1)} s (target ≤ 180 s)`,
+    );
+    expect(application.citizenMs).toBeLessThan(180_000);
+    const desk = new StaffDesk(async () => (await browser.visit(o.locale)).page, browser.demoPassword);
+    await staffTakeItThrough(desk, o, 'psb-exit-entry', application.receiptNo, [
+      ['clerk', 'accept'],
+      ['reviewer', 'start_review'],
+      ['approver', 'approve'],
+      ['clerk', 'complete'],
+    ]);
+    const trackingNo = await shipmentAppears(citizen, application.id);
+    await courierDelivers(await desk.as('admin'), citizen, o, application.id, trackingNo);
+  }, 180_000);
+
   for (const [i, locale] of locales.entries()) {
     it(`anyone checks the status by receipt number and the last four digits of the phone (${locale})`, async () => {
       expect(receipts[i], 'the journey above gave a receipt number').toBeDefined();

@@ -65,6 +65,8 @@ export interface EndorsementOptions extends CaseJourneyOptions {
   /** tourism meets the auto-decision rule (accepted and approved by the system once paid); family goes to staff. */
   endorsementType: 'tourism' | 'family';
   photo: PickedFile;
+  /** Apply for this child of the citizen (checked against the police's register) instead of for herself. */
+  child?: { name: string; idNumber: string };
 }
 
 export interface SubmittedApplication {
@@ -104,8 +106,13 @@ export async function citizenAppliesForEndorsement(p: Page, o: EndorsementOption
   expect(await step.field('applicantName').count()).toBe(0);
   expect(await step.field('applicantIdNumber').count()).toBe(0);
   await watch.off(() => scan(step, 'form step applicant', o));
-  await step.choose('applyFor', en(o) ? 'Myself' : '本人');
-  await step.fill({ permitNumber: 'C12345678' });
+  if (o.child) {
+    await step.choose('applyFor', en(o) ? 'My child under 16' : '未成年子女');
+    await step.fill({ childName: o.child.name, childIdNumber: o.child.idNumber, permitNumber: 'C12345678' });
+  } else {
+    await step.choose('applyFor', en(o) ? 'Myself' : '本人');
+    await step.fill({ permitNumber: 'C12345678' });
+  }
   expect((await step.continue())?.status()).toBe(200);
 
   // Endorsement: destination, kind, trips, and the photo (checked by its bytes, not its name).
@@ -147,6 +154,7 @@ export async function citizenAppliesForEndorsement(p: Page, o: EndorsementOption
   await expect(check.answer(en(o) ? 'Destination' : '前往地').textContent()).resolves.toContain(en(o) ? 'Hong Kong' : '香港');
   await expect(check.answer(en(o) ? 'ID photo' : '证件照片').textContent()).resolves.toContain('photo.jpg');
   await expect(check.page.locator('main').textContent()).resolves.toContain('玉林北路12号3栋2单元501号');
+  if (o.child) await expect(check.page.locator('main').textContent()).resolves.toContain(o.child.name);
   await watch.off(() => scan(check, 'check answers', o));
   expect((await check.submitApplication())?.status()).toBe(200);
 
