@@ -31,10 +31,10 @@ import {
   type ApplicationDetail,
   type ApplicationSummary,
 } from './cases.service.js';
+import { ProblemSchema as Problem } from '../../platform/http/problem-schema.js';
 
 const tags = ['applications'];
 const security = [{ bearer: [] }];
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer() }, { additionalProperties: true });
 const IdParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Status = Type.Union(caseStatuses.map((s) => Type.Literal(s)));
 const DateTime = Type.String({ format: 'date-time' });

@@ -9,11 +9,7 @@ import { dataProducts, productCodes } from './exchange.products.js';
 import { presentDataUse } from './exchange.presenters.js';
 import { isUuid, listDataUse, listDataUseAsAdmin, prefillFor } from './exchange.service.js';
 import { DataUsePage } from './views/data-use.js';
-
-const Problem = Type.Object(
-  { type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()), instance: Type.Optional(Type.String()) },
-  { additionalProperties: true, description: 'RFC 9457 problem details' },
-);
+import { ProblemSchema as Problem } from '../../platform/http/problem-schema.js';
 
 // A string, not Type.Integer: ajv coerces a 400-digit number to Infinity, which passes `maximum` and reaches the database.
 const PageParam = Type.String({ pattern: '^[1-9][0-9]{0,3}$', description: 'Page number, 1 to 9999' });

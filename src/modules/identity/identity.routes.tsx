@@ -29,6 +29,7 @@ import { SignUpPage } from './views/sign-up.js';
 import { SignInPage } from './views/sign-in.js';
 import { AccountPage } from './views/account.js';
 import { SecondFactorPage, StaffSignInPage } from './views/staff-sign-in.js';
+import { ProblemSchema as Problem } from '../../platform/http/problem-schema.js';
 
 export const sessionCookie = 'sh_session';
 const codePhoneCookie = 'sh_code_phone';
@@ -57,10 +58,6 @@ const notices: Record<string, string> = {
   switched: 'identity.account.switched',
 };
 
-const Problem = Type.Object(
-  { type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()), instance: Type.Optional(Type.String()) },
-  { additionalProperties: true, description: 'RFC 9457 problem details' },
-);
 const ApiUser = Type.Object({
   id: Type.String({ format: 'uuid' }),
   kind: Type.Union([Type.Literal('citizen'), Type.Literal('staff')]),

@@ -5,6 +5,7 @@ import type { App } from '../../platform/http/types.js';
 import type { InboxNotice } from '../../platform/notify/notify.js';
 import { sendPage } from '../../platform/views/render.js';
 import { InboxPage } from './views/inbox-page.js';
+import { ProblemSchema as Problem } from '../../platform/http/problem-schema.js';
 
 const NoticeView = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -14,8 +15,6 @@ const NoticeView = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   read: Type.Boolean(),
 });
-
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer() }, { additionalProperties: true });
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 

@@ -13,13 +13,9 @@ import { signatureHeader } from '../../platform/webhooks/webhooks.js';
 import { sendPage } from '../../platform/views/render.js';
 import { CourierConsolePage, type ParcelModel } from './views/courier.js';
 import { PayPage } from './views/pay.js';
+import { ProblemSchema as Problem } from '../../platform/http/problem-schema.js';
 
 /* ---------- API schemas ---------- */
-
-const Problem = Type.Object(
-  { type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()), instance: Type.Optional(Type.String()) },
-  { additionalProperties: true, description: 'RFC 9457 problem details' },
-);
 
 const SignatureHeaders = Type.Object({
   [signatureHeader]: Type.String({

@@ -7,6 +7,7 @@ import type { App } from '../http/types.js';
 import type { AppModule } from '../module.js';
 import { filesMessages } from './files.messages.js';
 import { PayloadTooLargeError, type StoredFile } from './files.js';
+import { ProblemSchema as Problem } from '../http/problem-schema.js';
 
 const FileView = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -14,7 +15,6 @@ const FileView = Type.Object({
   size: Type.Integer(),
   sha256: Type.String(),
 });
-const Problem = Type.Object({ type: Type.String(), title: Type.String(), status: Type.Integer() }, { additionalProperties: true });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 /** RFC 6266: an ASCII fallback name and the real one in UTF-8. */
