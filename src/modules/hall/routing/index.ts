@@ -1,4 +1,12 @@
-import { CATEGORIES, type Category, departmentFor } from './categories.js';
+/**
+ * Routing: which department a citizen's post belongs to, suggested from its text by the shipped model
+ * (routing.model.json.gz, trained by `npm run hall:train`). See README.md.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import { CATEGORY_DEPARTMENTS, departmentFor, isCategory } from './categories.js';
+import { tokensOfRaw } from './routing.features.js';
+import { loadModel, predictTokens, type LoadedModel, type RoutingModel } from './routing.model.js';
 
 export { CATEGORIES, CATEGORY_DEPARTMENTS, isCategory, type Category } from './categories.js';
 
@@ -13,7 +21,7 @@ export interface RoutingAlternative {
 export interface RoutingResult {
   /** The department the text suggests (a catalogue department code). */
   departmentCode: string;
-  /** Calibrated probability (0..1) that the category, and so the department, is right. */
+  /** Probability (0..1) that the category, and so the department, is right. */
   confidence: number;
   /** The training data's category (one of CATEGORIES). */
   category: string;
@@ -21,26 +29,43 @@ export interface RoutingResult {
   alternatives: RoutingAlternative[];
 }
 
-// First version: keyword counts; replaced by the trained model (see README.md).
-const KEYWORDS: Record<Category, string[]> = {
-  城乡建设: ['小区', '物业', '房', '拆迁', '施工', '业主', '供水', '道路'],
-  环境保护: ['污染', '噪音', '环保', '排放', '垃圾', '臭'],
-  交通运输: ['公交', '出租', '司机', '交通', '车站', '地铁', '高速'],
-  教育文体: ['学校', '学生', '老师', '教育', '幼儿园', '考试'],
-  劳动和社会保障: ['社保', '工资', '养老', '医保', '就业', '退休'],
-  商贸旅游: ['商家', '消费', '旅游', '价格', '超市', '市场'],
-  卫生计生: ['医院', '医生', '卫生', '生育', '疫苗', '患者'],
-};
+export const MODEL_FILE = new URL('./routing.model.json.gz', import.meta.url);
 
-export function routePost(text: string): RoutingResult {
-  const scores = CATEGORIES.map((c) => 1 + KEYWORDS[c].filter((w) => text.includes(w)).length);
-  const total = scores.reduce((a, b) => a + b, 0);
-  const ranked = CATEGORIES.map((c, i) => ({ category: c, p: (scores[i] ?? 0) / total })).sort((a, b) => b.p - a.p);
-  const best = ranked[0] ?? { category: CATEGORIES[0], p: 0 };
+export const readModelFile = (file: URL | string = MODEL_FILE): RoutingModel => JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as RoutingModel;
+
+let shipped: LoadedModel | undefined;
+/** The shipped model, read once on first use. */
+const shippedModel = (): LoadedModel => (shipped ??= loadModel(readModelFile()));
+
+/** Routes with a given model (tests, evaluation of a freshly trained model). */
+export function routeWith(loaded: LoadedModel, text: string): RoutingResult {
+  const p = predictTokens(loaded, tokensOfRaw(text, loaded.known));
+  const ranked = loaded.model.labels.map((label, i) => ({ label, p: p[i] ?? 0 })).sort((a, b) => b.p - a.p);
+  const byDepartment = new Map<string, { confidence: number; category: string }>();
+  for (const { label, p: confidence } of ranked) {
+    if (!isCategory(label)) continue;
+    const code = departmentFor(label, text);
+    const seen = byDepartment.get(code);
+    if (seen) seen.confidence += confidence;
+    else byDepartment.set(code, { confidence, category: label });
+  }
+  const departments = [...byDepartment.entries()].map(([departmentCode, v]) => ({ departmentCode, ...v })).sort((a, b) => b.confidence - a.confidence);
+  const best = departments[0];
+  if (!best) return { departmentCode: 'gov-service', confidence: 0, category: '', alternatives: [] };
+  const round = (x: number) => Math.round(x * 1e4) / 1e4;
   return {
-    departmentCode: departmentFor(best.category, text),
-    confidence: best.p,
+    departmentCode: best.departmentCode,
+    confidence: round(best.confidence),
     category: best.category,
-    alternatives: ranked.slice(1).map((r) => ({ departmentCode: departmentFor(r.category, text), confidence: r.p })),
+    alternatives: departments.slice(1).map((d) => ({ departmentCode: d.departmentCode, confidence: round(d.confidence) })),
   };
 }
+
+/** Suggests the department for a post's text (title and body). Never throws on any string. */
+export function routePost(text: string): RoutingResult {
+  return routeWith(shippedModel(), typeof text === 'string' ? text : '');
+}
+
+/** True when the department is one the category maps to (how evaluation counts a row correct). */
+export const departmentMatches = (category: string, departmentCode: string): boolean =>
+  isCategory(category) && CATEGORY_DEPARTMENTS[category].includes(departmentCode);
