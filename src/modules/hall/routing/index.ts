@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CATEGORY_DEPARTMENTS, departmentFor, isCategory } from './categories.js';
 import { tokensOfRaw } from './routing.features.js';
+import { applyHints } from './routing.hints.js';
 import { loadModel, predictTokens, type LoadedModel, type RoutingModel } from './routing.model.js';
 
 export { CATEGORIES, CATEGORY_DEPARTMENTS, isCategory, type Category } from './categories.js';
@@ -39,7 +40,7 @@ const shippedModel = (): LoadedModel => (shipped ??= loadModel(readModelFile()))
 
 /** Routes with a given model (tests, evaluation of a freshly trained model). */
 export function routeWith(loaded: LoadedModel, text: string): RoutingResult {
-  const p = predictTokens(loaded, tokensOfRaw(text, loaded.known));
+  const p = applyHints(text, loaded.model.labels, predictTokens(loaded, tokensOfRaw(text, loaded.known)));
   const ranked = loaded.model.labels.map((label, i) => ({ label, p: p[i] ?? 0 })).sort((a, b) => b.p - a.p);
   const byDepartment = new Map<string, { confidence: number; category: string }>();
   for (const { label, p: confidence } of ranked) {
@@ -69,3 +70,8 @@ export function routePost(text: string): RoutingResult {
 /** True when the department is one the category maps to (how evaluation counts a row correct). */
 export const departmentMatches = (category: string, departmentCode: string): boolean =>
   isCategory(category) && CATEGORY_DEPARTMENTS[category].includes(departmentCode);
+
+/** Reads the model and the segmenter's dictionary now (about a second) rather than on the first post. */
+export function preloadRouting(): void {
+  routePost('预热');
+}
