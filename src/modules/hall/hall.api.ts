@@ -121,8 +121,17 @@ export function summaryJson(p: PostSummary) {
 function threadJson(t: PostThread) {
   return {
     ...summaryJson(t),
-    routedTo: t.departmentCode ? { departmentCode: t.departmentCode, confidence: t.routing.departmentCode === t.departmentCode ? (t.routing.confidence ?? 1) : 1 } : null,
-    entries: t.entries.map((e) => ({ at: e.at.toISOString(), kind: e.kind, actorKind: e.actorKind, department: e.departmentCode, body: e.body, detail: e.detail })),
+    routedTo: t.departmentCode
+      ? { departmentCode: t.departmentCode, confidence: t.routing.departmentCode === t.departmentCode ? (t.routing.confidence ?? 1) : 1 }
+      : null,
+    entries: t.entries.map((e) => ({
+      at: e.at.toISOString(),
+      kind: e.kind,
+      actorKind: e.actorKind,
+      department: e.departmentCode,
+      body: e.body,
+      detail: e.detail,
+    })),
   };
 }
 
@@ -147,7 +156,8 @@ export async function registerHallApi(app: App, ctx: AppContext): Promise<void> 
       schema: {
         tags,
         security,
-        summary: 'Posts a question, complaint, suggestion or report; routed and acknowledged at once. A retry with the same Idempotency-Key returns the same post',
+        summary:
+          'Posts a question, complaint, suggestion or report; routed and acknowledged at once. A retry with the same Idempotency-Key returns the same post',
         headers: Type.Object({ 'idempotency-key': Type.Optional(Type.String({ maxLength: 200 })) }),
         body: PostBody,
         response: { 201: Created, ...errors },
@@ -155,7 +165,12 @@ export async function registerHallApi(app: App, ctx: AppContext): Promise<void> 
     },
     async (request, reply) => {
       const b = request.body;
-      const r = await createPost(ctx, { kind: 'citizen', actor: actorOf(request) }, { ...b, locale: b.locale, idempotencyKey: keyOf(request) }, { ip: request.ip });
+      const r = await createPost(
+        ctx,
+        { kind: 'citizen', actor: actorOf(request) },
+        { ...b, locale: b.locale, idempotencyKey: keyOf(request) },
+        { ip: request.ip },
+      );
       return reply.status(201).send({ id: r.id, number: r.number, status: r.status, routedTo: r.routedTo });
     },
   );
@@ -233,7 +248,8 @@ export async function registerHallApi(app: App, ctx: AppContext): Promise<void> 
       config: { access: 'public' },
       schema: {
         tags,
-        summary: 'What the posting page shows while the citizen types: the likely department, and similar answered questions, FAQs, open reports and service items',
+        summary:
+          'What the posting page shows while the citizen types: the likely department, and similar answered questions, FAQs, open reports and service items',
         body: Type.Object({ title: Type.Optional(Type.String({ maxLength: 1000 })), body: Type.String({ maxLength: 100_000 }) }),
         response: {
           200: Type.Object({
@@ -328,7 +344,7 @@ export async function registerHallApi(app: App, ctx: AppContext): Promise<void> 
       schema: {
         tags,
         security,
-        summary: "The author rates the answer: satisfied | unsatisfied",
+        summary: 'The author rates the answer: satisfied | unsatisfied',
         params: IdParams,
         body: Type.Object({ rating: Type.String({ maxLength: 20 }) }),
         response: { 200: Type.Object({ rating: Type.String() }), ...errors },

@@ -21,7 +21,9 @@ interface PgliteLike {
 function parse(payload: string): LiveEvent | null {
   try {
     const v = JSON.parse(payload) as Partial<LiveEvent>;
-    return typeof v.postId === 'string' && typeof v.number === 'string' ? { postId: v.postId, number: v.number, departmentCode: v.departmentCode ?? null } : null;
+    return typeof v.postId === 'string' && typeof v.number === 'string'
+      ? { postId: v.postId, number: v.number, departmentCode: v.departmentCode ?? null }
+      : null;
   } catch {
     return null;
   }

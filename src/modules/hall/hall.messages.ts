@@ -187,7 +187,8 @@ export const hallMessages: MessageBundle = {
   },
   en: {
     'hall.name': 'Chengdu Service · Public Q&A Hall',
-    'hall.intro': 'Ask, complain, suggest or report a problem: every post is answered, a first reply within an hour, and the department answers within its promise.',
+    'hall.intro':
+      'Ask, complain, suggest or report a problem: every post is answered, a first reply within an hour, and the department answers within its promise.',
     'hall.nav.home': 'Q&A hall',
     'hall.nav.new': 'Post a message',
     'hall.nav.mine': 'My posts',
@@ -214,7 +215,8 @@ export const hallMessages: MessageBundle = {
     'hall.form.kind': 'Kind of post',
     'hall.form.subject': 'Title',
     'hall.form.body': 'Message',
-    'hall.form.bodyHint': 'Say when, where and what happened. Mention a department with @, e.g. @bus-group. ID and phone numbers are hidden on public pages automatically.',
+    'hall.form.bodyHint':
+      'Say when, where and what happened. Mention a department with @, e.g. @bus-group. ID and phone numbers are hidden on public pages automatically.',
     'hall.form.department': 'To (optional: we route it for you)',
     'hall.form.departmentAuto': 'Route automatically',
     'hall.form.visibility': 'Visibility',

@@ -189,7 +189,8 @@ export async function registerHallPages(app: App, ctx: AppContext): Promise<void
     }
     let photoFileId: string | undefined;
     if (photo) {
-      if (photo.tooLarge || !/\.(jpe?g|png)$/i.test(photo.filename)) return renderNew(request, reply, values, { photo: 'hall.error.photoType' }, 400, { hotline });
+      if (photo.tooLarge || !/\.(jpe?g|png)$/i.test(photo.filename))
+        return renderNew(request, reply, values, { photo: 'hall.error.photoType' }, 400, { hotline });
       try {
         const stored = await ctx.files.store(ctx.db, { bytes: photo.bytes, originalName: photo.filename, purpose: 'hall-photo', ownerUserId: actor.userId });
         photoFileId = stored.id;
@@ -212,7 +213,11 @@ export async function registerHallPages(app: App, ctx: AppContext): Promise<void
     };
     try {
       const author: svc.PostAuthor = hotline
-        ? { kind: 'hotline', actor, caller: { ...(values.callerName ? { name: values.callerName } : {}), ...(values.callerPhone ? { phone: values.callerPhone } : {}) } }
+        ? {
+            kind: 'hotline',
+            actor,
+            caller: { ...(values.callerName ? { name: values.callerName } : {}), ...(values.callerPhone ? { phone: values.callerPhone } : {}) },
+          }
         : { kind: 'citizen', actor };
       const created = await svc.createPost(ctx, author, input, { ip: request.ip });
       return reply.redirect(hotline ? `/staff/hall/posts/${created.number}` : `/hall/posts/${created.number}`, 303);
@@ -268,7 +273,12 @@ export async function registerHallPages(app: App, ctx: AppContext): Promise<void
   const stream = async (request: FastifyRequest, reply: FastifyReply, match: (e: { postId: string; departmentCode: string | null }) => boolean) => {
     reply.hijack();
     const res = reply.raw;
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write('retry: 5000\n\n');
     const unsubscribe = await hub.subscribe((e) => {
       if (match(e)) res.write(`event: update\ndata: ${JSON.stringify({ number: e.number })}\n\n`);
@@ -285,23 +295,21 @@ export async function registerHallPages(app: App, ctx: AppContext): Promise<void
     return stream(request, reply, (e) => e.postId === post.id);
   });
 
-  const authorForm =
-    (action: 'rate' | 'reopen' | 'reply') =>
-    async (request: FastifyRequest<{ Params: { number: string } }>, reply: FastifyReply) => {
-      const actor = request.actor!;
-      const b = bodyOf(request);
-      try {
-        if (action === 'rate') await svc.ratePost(ctx, actor, request.params.number, b.rating);
-        else if (action === 'reopen') await svc.reopenPost(ctx, actor, request.params.number, b.reason);
-        else await svc.citizenReply(ctx, actor, request.params.number, b.body);
-      } catch (error) {
-        if (!(error instanceof ValidationError)) throw error;
-        const post = await loadPost(request, request.params.number);
-        return sendPage(request, reply, <ThreadPage post={post} accounts={await accounts()} errors={error.fields} />, 400);
-      }
-      const done = action === 'rate' ? 'rated' : action === 'reopen' ? 'reopened' : 'replied';
-      return reply.redirect(`/hall/posts/${encodeURIComponent(request.params.number)}?done=${done}`, 303);
-    };
+  const authorForm = (action: 'rate' | 'reopen' | 'reply') => async (request: FastifyRequest<{ Params: { number: string } }>, reply: FastifyReply) => {
+    const actor = request.actor!;
+    const b = bodyOf(request);
+    try {
+      if (action === 'rate') await svc.ratePost(ctx, actor, request.params.number, b.rating);
+      else if (action === 'reopen') await svc.reopenPost(ctx, actor, request.params.number, b.reason);
+      else await svc.citizenReply(ctx, actor, request.params.number, b.body);
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const post = await loadPost(request, request.params.number);
+      return sendPage(request, reply, <ThreadPage post={post} accounts={await accounts()} errors={error.fields} />, 400);
+    }
+    const done = action === 'rate' ? 'rated' : action === 'reopen' ? 'reopened' : 'replied';
+    return reply.redirect(`/hall/posts/${encodeURIComponent(request.params.number)}?done=${done}`, 303);
+  };
   app.post('/hall/posts/:number/rate', { config: { access: 'citizen' }, schema: { params: NumberParams } }, authorForm('rate'));
   app.post('/hall/posts/:number/reopen', { config: { access: 'citizen' }, schema: { params: NumberParams } }, authorForm('reopen'));
   app.post('/hall/posts/:number/reply', { config: { access: 'citizen' }, schema: { params: NumberParams } }, authorForm('reply'));
@@ -330,7 +338,13 @@ export async function registerHallPages(app: App, ctx: AppContext): Promise<void
     return sendPage(
       request,
       reply,
-      <ThreadPage post={post} accounts={accs} notice={noticeOf(request)} errors={errors} staff={<StaffPanel post={post} accounts={accs} templates={templates} errors={errors} />} />,
+      <ThreadPage
+        post={post}
+        accounts={accs}
+        notice={noticeOf(request)}
+        errors={errors}
+        staff={<StaffPanel post={post} accounts={accs} templates={templates} errors={errors} />}
+      />,
       status,
     );
   };
@@ -386,17 +400,26 @@ export async function registerHallPages(app: App, ctx: AppContext): Promise<void
     }
     return reply.redirect('/staff/hall/templates', 303);
   });
-  app.post('/staff/hall/templates/:id/delete', { config: { access: 'staff' }, schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } }, async (request, reply) => {
-    await svc.deleteTemplate(ctx, request.actor!, request.params.id);
-    return reply.redirect('/staff/hall/templates', 303);
-  });
+  app.post(
+    '/staff/hall/templates/:id/delete',
+    { config: { access: 'staff' }, schema: { params: Type.Object({ id: Type.String({ maxLength: 64 }) }) } },
+    async (request, reply) => {
+      await svc.deleteTemplate(ctx, request.actor!, request.params.id);
+      return reply.redirect('/staff/hall/templates', 303);
+    },
+  );
 
   app.get('/staff/hall/announce', { config: { access: 'staff' } }, async (request, reply) => {
     const done = (request.query as Record<string, unknown>).done === '1';
     return sendPage(
       request,
       reply,
-      <AnnouncePage accounts={await accounts()} errors={{}} values={{ departmentCode: request.actor!.departmentCode ?? '', title: '', body: '' }} done={done} />,
+      <AnnouncePage
+        accounts={await accounts()}
+        errors={{}}
+        values={{ departmentCode: request.actor!.departmentCode ?? '', title: '', body: '' }}
+        done={done}
+      />,
     );
   });
   app.post('/staff/hall/announce', { config: { access: 'staff' } }, async (request, reply) => {

@@ -20,7 +20,11 @@ export async function nextPostSeq(ex: Executor): Promise<number> {
 
 /** Inserts a post; undefined when the (scope, idempotency key) pair exists already. */
 export async function insertPost(ex: Executor, values: NewPost): Promise<PostRow | undefined> {
-  const [row] = await ex.insert(hallPosts).values(values).onConflictDoNothing({ target: [hallPosts.idempotencyScope, hallPosts.idempotencyKey] }).returning();
+  const [row] = await ex
+    .insert(hallPosts)
+    .values(values)
+    .onConflictDoNothing({ target: [hallPosts.idempotencyScope, hallPosts.idempotencyKey] })
+    .returning();
   return row;
 }
 

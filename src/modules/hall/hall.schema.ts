@@ -61,7 +61,10 @@ export const hallPosts = pgTable(
     long: doublePrecision('long'),
     address: text('address'),
     /** Character bigrams and words of the public text, for "similar posts". */
-    terms: text('terms').array().notNull().default(sql`'{}'::text[]`),
+    terms: text('terms')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     routedAt: ts('routed_at'),
     /** gov-service's first human reply is due an hour after posting. */
     firstReplyDue: ts('first_reply_due').notNull(),
@@ -95,18 +98,7 @@ export const hallPosts = pgTable(
   ],
 );
 
-export type EntryKind =
-  | 'ack'
-  | 'reply'
-  | 'forward'
-  | 'info_request'
-  | 'citizen_reply'
-  | 'result'
-  | 'rating'
-  | 'reopen'
-  | 'hidden'
-  | 'escalation'
-  | 'reminder';
+export type EntryKind = 'ack' | 'reply' | 'forward' | 'info_request' | 'citizen_reply' | 'result' | 'rating' | 'reopen' | 'hidden' | 'escalation' | 'reminder';
 
 /** The thread of a post: acknowledgement, replies signed by departments, forwards, the result. */
 export const hallEntries = pgTable(

@@ -428,8 +428,9 @@ async function scheduleSla(ctx: AppContext, tx: Tx, row: PostRow): Promise<void>
       { startAfterSeconds: Math.max(1, Math.ceil((at.getTime() - now) / 1000)), executor: tx },
     );
   if (!row.firstReplyAt && row.slaGeneration === 0) await send('first-reply', row.firstReplyDue);
-  if (row.answerDue && row.routedAt) {
-    const warnAt = new Date(row.routedAt.getTime() + (row.answerDue.getTime() - row.routedAt.getTime()) * 0.8);
+  const start = row.reopenedAt && row.routedAt && row.reopenedAt > row.routedAt ? row.reopenedAt : row.routedAt;
+  if (row.answerDue && start) {
+    const warnAt = new Date(start.getTime() + (row.answerDue.getTime() - start.getTime()) * 0.8);
     await send('warn', warnAt);
     await send('breach', row.answerDue);
   }
@@ -447,6 +448,7 @@ export async function createPost(ctx: AppContext, author: PostAuthor, input: Cre
   if (author.kind === 'hotline' && !isHallOperator(author.actor)) throw new ForbiddenError('Only the 12345 operators file posts for callers');
   const scope = author.kind === 'client' ? `client:${author.clientId}` : `user:${author.actor.userId}`;
   const key = input.idempotencyKey ?? null;
+  // eslint-disable-next-line no-control-regex -- a key with control characters is refused
   if (key !== null && (key.length < 1 || key.length > 200 || /[\u0000-\u001f\u007f]/.test(key)))
     throw new ValidationError({ 'Idempotency-Key': 'hall.error.idempotencyKey' });
   if (key) {
@@ -465,7 +467,11 @@ export async function createPost(ctx: AppContext, author: PostAuthor, input: Cre
     const publicTitle = maskPublicText(c.title);
     const publicBody = maskPublicText(c.body);
     const authorName =
-      author.kind === 'client' ? (author.contact?.name ?? author.clientName) : author.kind === 'hotline' ? (author.caller.name ?? '12345') : author.actor.realName;
+      author.kind === 'client'
+        ? (author.contact?.name ?? author.clientName)
+        : author.kind === 'hotline'
+          ? (author.caller.name ?? '12345')
+          : author.actor.realName;
     const row = await repo.insertPost(tx, {
       number,
       kind: c.kind,
@@ -580,7 +586,13 @@ async function refuse(ctx: AppContext, actor: Actor, action: string, row: PostRo
 
 async function tellAuthor(ctx: AppContext, tx: Tx, row: PostRow, template: string, params: Record<string, string>): Promise<void> {
   if (!row.authorId) return;
-  await ctx.notify.send(tx, { userId: row.authorId, channels: ['inbox'], template, params: { number: row.number, title: row.publicTitle, ...params }, locale: row.locale });
+  await ctx.notify.send(tx, {
+    userId: row.authorId,
+    channels: ['inbox'],
+    template,
+    params: { number: row.number, title: row.publicTitle, ...params },
+    locale: row.locale,
+  });
 }
 
 export type StaffReplyKind = 'reply' | 'info_request' | 'result';
@@ -618,7 +630,15 @@ export async function staffReply(
     if (row.status === 'triage' && !ofDept && kind !== 'reply' && kind !== 'info_request') throw new ConflictError('Route the post to a department first');
     if (row.status === 'resolved' && kind !== 'reply') throw new ConflictError('The post is resolved');
     const status: PostStatus =
-      kind === 'result' ? 'resolved' : kind === 'info_request' ? 'info_requested' : ofDept ? 'answered' : row.status === 'info_requested' ? 'routed' : row.status;
+      kind === 'result'
+        ? 'resolved'
+        : kind === 'info_request'
+          ? 'info_requested'
+          : ofDept
+            ? 'answered'
+            : row.status === 'info_requested'
+              ? 'routed'
+              : row.status;
     const patch: Partial<repo.NewPost> = { status, updatedAt: now };
     if (!row.firstReplyAt) patch.firstReplyAt = now;
     if (ofDept) {
@@ -828,7 +848,6 @@ export async function reopenPost(ctx: AppContext, actor: Actor, idOrNumber: stri
       answeredAt: null,
       rating: null,
       ratedAt: null,
-      routedAt: now,
       answerDue: answerDeadline(row.kind, now),
       slaGeneration: row.slaGeneration + 1,
       updatedAt: now,
@@ -978,12 +997,26 @@ export async function publishAnnouncement(
   if (Object.keys(errors).length) throw new ValidationError(errors);
   if (!(await listAccounts(ctx)).some((a) => a.code === code)) throw new ValidationError({ departmentCode: 'hall.error.department' });
   if (!mayPublishFor(actor, code)) {
-    await recordAudit(ctx.db, { ...actorFields(actor), action: 'hall.announce', resourceType: 'hall_account', resourceId: code, outcome: 'denied', ip: meta.ip ?? null });
+    await recordAudit(ctx.db, {
+      ...actorFields(actor),
+      action: 'hall.announce',
+      resourceType: 'hall_account',
+      resourceId: code,
+      outcome: 'denied',
+      ip: meta.ip ?? null,
+    });
     throw new ForbiddenError();
   }
   return ctx.db.transaction(async (tx) => {
     const row = await repo.insertAnnouncement(tx, { departmentCode: code, title, body, authorId: actor.userId, createdAt: ctx.clock.now() });
-    await recordAudit(tx, { ...actorFields(actor), action: 'hall.announce', resourceType: 'hall_announcement', resourceId: row.id, outcome: 'ok', ip: meta.ip ?? null });
+    await recordAudit(tx, {
+      ...actorFields(actor),
+      action: 'hall.announce',
+      resourceType: 'hall_announcement',
+      resourceId: row.id,
+      outcome: 'ok',
+      ip: meta.ip ?? null,
+    });
     return { id: row.id, departmentCode: row.departmentCode, title: row.title, body: row.body, createdAt: row.createdAt };
   });
 }
@@ -1005,7 +1038,14 @@ export async function saveTemplate(ctx: AppContext, actor: Actor, input: { title
   if (Object.keys(errors).length) throw new ValidationError(errors);
   await ctx.db.transaction(async (tx) => {
     await repo.insertTemplate(tx, { departmentCode: actor.departmentCode!, title, body, createdAt: ctx.clock.now() });
-    await recordAudit(tx, { ...actorFields(actor), action: 'hall.template.save', resourceType: 'hall_account', resourceId: actor.departmentCode, outcome: 'ok', ip: meta.ip ?? null });
+    await recordAudit(tx, {
+      ...actorFields(actor),
+      action: 'hall.template.save',
+      resourceType: 'hall_account',
+      resourceId: actor.departmentCode,
+      outcome: 'ok',
+      ip: meta.ip ?? null,
+    });
   });
 }
 
@@ -1048,7 +1088,14 @@ export async function setBlockedWord(ctx: AppContext, actor: Actor, wordInput: u
   await ctx.db.transaction(async (tx) => {
     if (on) await repo.addBlockedWord(tx, word, ctx.clock.now());
     else await repo.removeBlockedWord(tx, word);
-    await recordAudit(tx, { ...actorFields(actor), action: on ? 'hall.word.add' : 'hall.word.remove', resourceType: 'hall_word', resourceId: word, outcome: 'ok', ip: meta.ip ?? null });
+    await recordAudit(tx, {
+      ...actorFields(actor),
+      action: on ? 'hall.word.add' : 'hall.word.remove',
+      resourceType: 'hall_word',
+      resourceId: word,
+      outcome: 'ok',
+      ip: meta.ip ?? null,
+    });
   });
 }
 

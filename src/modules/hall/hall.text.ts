@@ -1,7 +1,8 @@
 /** Text rules of the hall: masking for public display, mentions, blocked words, similarity terms. */
 
 /** A resident ID number (18 characters, or the old 15 digits) standing on its own. */
-const idNumberPattern = /(?<![0-9A-Za-z])(\d{6})(\d{8}|\d{11})([\dXx])(?![0-9A-Za-z])/g;
+const idNumberPattern = /(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[\dXx])(?![0-9A-Za-z])/g;
+const oldIdNumberPattern = /(?<![0-9A-Za-z])(\d{6})(\d{6})(\d{3})(?![0-9A-Za-z])/g;
 /** A mainland mobile number, optionally with +86 / 86 before it. */
 const mobilePattern = /(?<![0-9])((?:\+?86[- ]?)?1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9])/g;
 /** A landline with its area code: 028-12345678 or 02812345678. */
@@ -10,7 +11,8 @@ const landlinePattern = /(?<![0-9])(0\d{2,3})-?(\d{3,4})(\d{4})(?![0-9])/g;
 /** ID and phone numbers masked, so a public page never shows them (the platform keeps the original). */
 export function maskPublicText(text: string): string {
   return text
-    .replace(idNumberPattern, (_m, head: string, middle: string, last: string) => `${head}${'*'.repeat(middle.length)}${last === 'x' ? 'X' : last.slice(-1)}`)
+    .replace(idNumberPattern, (_m, head: string, middle: string, tail: string) => `${head}${'*'.repeat(middle.length)}${tail.toUpperCase()}`)
+    .replace(oldIdNumberPattern, (_m, head: string, middle: string, tail: string) => `${head}${'*'.repeat(middle.length)}${tail}`)
     .replace(mobilePattern, (_m, head: string, _mid: string, tail: string) => `${head}****${tail}`)
     .replace(landlinePattern, (_m, area: string, mid: string, tail: string) => `${area}-${'*'.repeat(mid.length)}${tail}`);
 }
@@ -42,7 +44,9 @@ function aliasesOf(a: AccountName): string[] {
  * "@成都公交集团司机" mentions bus-group.
  */
 export function parseMentions(text: string, accounts: AccountName[]): Mentions {
-  const aliases = accounts.flatMap((a) => aliasesOf(a).map((alias) => ({ alias: alias.toLowerCase(), code: a.code }))).sort((x, y) => y.alias.length - x.alias.length);
+  const aliases = accounts
+    .flatMap((a) => aliasesOf(a).map((alias) => ({ alias: alias.toLowerCase(), code: a.code })))
+    .sort((x, y) => y.alias.length - x.alias.length);
   const codes: string[] = [];
   const unknown: string[] = [];
   const lower = text.toLowerCase();
@@ -75,9 +79,29 @@ export function findBlockedWord(text: string, words: readonly string[]): string 
 export const defaultBlockedWords = ['傻逼', '操你', '去死', '王八蛋', '狗日', '贱人', 'fuck', 'motherfucker', 'bitch', 'asshole'];
 
 const stopWords = new Set(
-  'the a an and or of to in on for is are was be do does did i my me we you it this that how what when where why can with at by from about please want need get'.split(' '),
+  'the a an and or of to in on for is are was be do does did i my me we you it this that how what when where why can with at by from about please want need get'.split(
+    ' ',
+  ),
 );
-const stopHan = new Set(['请问', '我们', '你们', '他们', '怎么', '什么', '如何', '一个', '这个', '那个', '可以', '是否', '现在', '已经', '没有', '问题', '办理']);
+const stopHan = new Set([
+  '请问',
+  '我们',
+  '你们',
+  '他们',
+  '怎么',
+  '什么',
+  '如何',
+  '一个',
+  '这个',
+  '那个',
+  '可以',
+  '是否',
+  '现在',
+  '已经',
+  '没有',
+  '问题',
+  '办理',
+]);
 
 /**
  * Terms for "similar posts": Chinese character bigrams and lower-cased latin words (a crude stem drops a
@@ -108,6 +132,7 @@ export function overlap(query: readonly string[], candidate: readonly string[]):
 }
 
 /** Characters that are never meaningful in a post (control characters other than newline and tab). */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 export const controlChars = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
 
 /** Trims, normalises newlines and drops control characters. */

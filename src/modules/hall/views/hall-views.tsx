@@ -289,13 +289,18 @@ export function NewPostPage(v: {
         </fieldset>
         <Field name="title" label={t('hall.form.subject')} value={v.values.title} error={e.title} required maxLength={100} />
         <Field name="body" label={t('hall.form.body')} value={v.values.body} error={e.body} hint={t('hall.form.bodyHint')} required multiline />
-        <section aria-labelledby="similar-title" class="cases-panel" id="similar" data-suggest-labels={JSON.stringify({
-          faq: t('hall.similar.type.faq'),
-          answered: t('hall.similar.type.answered'),
-          'open-report': t('hall.similar.type.open-report'),
-          service: t('hall.similar.type.service'),
-          none: t('hall.similar.none'),
-        })}>
+        <section
+          aria-labelledby="similar-title"
+          class="cases-panel"
+          id="similar"
+          data-suggest-labels={JSON.stringify({
+            faq: t('hall.similar.type.faq'),
+            answered: t('hall.similar.type.answered'),
+            'open-report': t('hall.similar.type.open-report'),
+            service: t('hall.similar.type.service'),
+            none: t('hall.similar.none'),
+          })}
+        >
           <h2 id="similar-title">{t('hall.similar.title')}</h2>
           <div id="similar-results" aria-live="polite">
             {v.similar && <SimilarList similar={v.similar.items} routing={v.similar.routing} accounts={v.accounts} />}
@@ -392,7 +397,11 @@ function ThreadBody({ post, accounts }: { post: PostThread; accounts: Account[] 
         <dd>{post.author ?? (post.channel === 'hotline' ? t('hall.hotlineCaller') : t('hall.anonymous'))}</dd>
         <dt>{t('hall.thread.to')}</dt>
         <dd>
-          {post.departmentCode ? <a href={`/hall/accounts/${post.departmentCode}`}>{nameOf(accounts, post.departmentCode, locale)}</a> : t('hall.status.triage')}
+          {post.departmentCode ? (
+            <a href={`/hall/accounts/${post.departmentCode}`}>{nameOf(accounts, post.departmentCode, locale)}</a>
+          ) : (
+            t('hall.status.triage')
+          )}
         </dd>
         <dt>{t('hall.thread.status')}</dt>
         <dd class="cases-status">{t(`hall.status.${post.status}`)}</dd>
@@ -420,7 +429,19 @@ function ThreadBody({ post, accounts }: { post: PostThread; accounts: Account[] 
   );
 }
 
-export function ThreadPage({ post, accounts, notice, errors, staff }: { post: PostThread; accounts: Account[]; notice?: string | undefined; errors?: FieldErrors; staff?: ComponentChildren }) {
+export function ThreadPage({
+  post,
+  accounts,
+  notice,
+  errors,
+  staff,
+}: {
+  post: PostThread;
+  accounts: Account[];
+  notice?: string | undefined;
+  errors?: FieldErrors;
+  staff?: ComponentChildren;
+}) {
   const { t } = usePage();
   const e = errors ?? {};
   return (
@@ -561,7 +582,17 @@ export function StaffQueuePage({ items, view, accounts, operator }: { items: Que
 }
 
 /** The department console under a thread: reply (with templates), forward, hide, FAQ. */
-export function StaffPanel({ post, accounts, templates, errors }: { post: PostThread; accounts: Account[]; templates: { id: string; title: string; body: string }[]; errors: FieldErrors }) {
+export function StaffPanel({
+  post,
+  accounts,
+  templates,
+  errors,
+}: {
+  post: PostThread;
+  accounts: Account[];
+  templates: { id: string; title: string; body: string }[];
+  errors: FieldErrors;
+}) {
   const { t, locale } = usePage();
   const base = `/staff/hall/posts/${post.number}`;
   const method = t(`hall.method.${post.routing.method}`);
@@ -653,7 +684,15 @@ export function StaffPanel({ post, accounts, templates, errors }: { post: PostTh
   );
 }
 
-export function TemplatesPage({ templates, errors, values }: { templates: { id: string; title: string; body: string }[]; errors: FieldErrors; values: { title: string; body: string } }) {
+export function TemplatesPage({
+  templates,
+  errors,
+  values,
+}: {
+  templates: { id: string; title: string; body: string }[];
+  errors: FieldErrors;
+  values: { title: string; body: string };
+}) {
   const { t } = usePage();
   return (
     <Layout title={t('hall.staff.templates')} area="staff">
@@ -685,7 +724,17 @@ export function TemplatesPage({ templates, errors, values }: { templates: { id: 
   );
 }
 
-export function AnnouncePage({ accounts, errors, values, done }: { accounts: Account[]; errors: FieldErrors; values: { departmentCode: string; title: string; body: string }; done: boolean }) {
+export function AnnouncePage({
+  accounts,
+  errors,
+  values,
+  done,
+}: {
+  accounts: Account[];
+  errors: FieldErrors;
+  values: { departmentCode: string; title: string; body: string };
+  done: boolean;
+}) {
   const { t, locale } = usePage();
   return (
     <Layout title={t('hall.staff.announce')} area="staff">
