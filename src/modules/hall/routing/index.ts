@@ -44,8 +44,8 @@ export function routeWith(loaded: LoadedModel, text: string): RoutingResult {
   const ranked = loaded.model.labels.map((label, i) => ({ label, p: p[i] ?? 0 })).sort((a, b) => b.p - a.p);
   const byDepartment = new Map<string, { confidence: number; category: string }>();
   for (const { label, p: confidence } of ranked) {
-    if (!isCategory(label)) continue;
-    const code = departmentFor(label, text);
+    // A label that is not a category is a department learnt from the hall's answered posts.
+    const code = isCategory(label) ? departmentFor(label, text) : label;
     const seen = byDepartment.get(code);
     if (seen) seen.confidence += confidence;
     else byDepartment.set(code, { confidence, category: label });

@@ -15,6 +15,8 @@ import { CsvInputError, parseLabelledCsv, toLabelledCsv } from './routing.data.j
 import { loadModel } from './routing.model.js';
 import { evaluateRows, formatEvaluation, runTraining, type AnsweredPost } from './routing.pipeline.js';
 
+class UsageError extends Error {}
+
 export const HELD_OUT_FILE = fileURLToPath(new URL('./data/held-out.csv', import.meta.url));
 
 /** The training CSV: --data, else HALL_TRAINING_CSV, else shared/data beside the project or its parent. */
@@ -53,20 +55,25 @@ async function train(argv: string[]): Promise<number> {
       seed: { type: 'string', default: '42' },
       'held-out-share': { type: 'string', default: '0.2' },
       out: { type: 'string' },
+      'held-out-out': { type: 'string' },
     },
   });
+  const seed = Number(values.seed);
+  const share = Number(values['held-out-share']);
+  if (!Number.isInteger(seed) || !(share >= 0 && share < 1)) throw new UsageError('--seed must be an integer and --held-out-share in [0, 1)');
   const csv = trainingCsv(values.data);
   const rows = parseLabelledCsv(readFileSync(csv));
   const posts = await answeredPosts();
   const started = Date.now();
-  const run = runTraining(rows, posts, { heldOutShare: Number(values['held-out-share']), seed: Number(values.seed) });
+  const run = runTraining(rows, posts, { heldOutShare: share, seed });
   const out = values.out ?? fileURLToPath(MODEL_FILE);
   writeFileSync(out, gzipSync(JSON.stringify(run.model), { level: 9 }));
-  mkdirSync(path.dirname(HELD_OUT_FILE), { recursive: true });
-  writeFileSync(HELD_OUT_FILE, toLabelledCsv(run.heldOut));
+  const heldOutFile = values['held-out-out'] ?? HELD_OUT_FILE;
+  mkdirSync(path.dirname(heldOutFile), { recursive: true });
+  writeFileSync(heldOutFile, toLabelledCsv(run.heldOut));
   console.log(`Trained on ${run.model.trainedOn.documents} documents (${posts.length} answered posts) from ${csv} in ${Date.now() - started} ms`);
   console.log(`Labels: ${run.model.labels.join(', ')}; features: ${run.model.features.length}; temperature: ${run.model.temperature}`);
-  console.log(`Model written to ${out}; ${run.heldOut.length} held-out rows written to ${HELD_OUT_FILE}`);
+  console.log(`Model written to ${out}; ${run.heldOut.length} held-out rows written to ${heldOutFile}`);
   console.log(`held_out_category_accuracy=${run.heldOutAccuracy.toFixed(4)}`);
   return 0;
 }
@@ -99,7 +106,11 @@ export async function main(argv: string[]): Promise<number> {
     console.error('Usage: routing.cli.ts train|evaluate …');
     return 2;
   } catch (error) {
-    if (error instanceof CsvInputError) {
+    if (
+      error instanceof CsvInputError ||
+      error instanceof UsageError ||
+      (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))
+    ) {
       console.error(error.message);
       return 2;
     }
