@@ -269,3 +269,14 @@ export async function addBlockedWord(ex: Executor, word: string, at: Date): Prom
 export async function removeBlockedWord(ex: Executor, word: string): Promise<void> {
   await ex.delete(hallBlockedWords).where(eq(hallBlockedWords.word, word));
 }
+
+/** Answered, visible posts with the department that answered them (for training the router). */
+export async function answeredForTraining(ex: Executor, limit: number): Promise<{ title: string; body: string; departmentCode: string }[]> {
+  const rows = await ex
+    .select({ title: hallPosts.title, body: hallPosts.body, departmentCode: hallPosts.departmentCode })
+    .from(hallPosts)
+    .where(and(inArray(hallPosts.status, ['answered', 'resolved']), isNull(hallPosts.hiddenAt), isNotNull(hallPosts.departmentCode)))
+    .orderBy(desc(hallPosts.createdAt))
+    .limit(limit);
+  return rows.map((r) => ({ title: r.title, body: r.body, departmentCode: r.departmentCode! }));
+}

@@ -1141,3 +1141,12 @@ export async function photoOf(ctx: AppContext, postId: string) {
   if (!row?.photoFileId) return null;
   return ctx.files.find(row.photoFileId);
 }
+
+/**
+ * The hall's answered posts as training examples for the router: the text the citizen wrote and the
+ * department that finally answered it (after any forward). Hidden posts are left out.
+ */
+export async function listAnsweredPostsForTraining(db: Executor, limit = 100_000): Promise<{ text: string; departmentCode: string }[]> {
+  const rows = await repo.answeredForTraining(db, limit);
+  return rows.map((r) => ({ text: `${r.title}\n${r.body}`, departmentCode: r.departmentCode }));
+}

@@ -4,12 +4,15 @@ import { registerHallApi } from './hall.api.js';
 import { registerHallPages } from './hall.pages.js';
 import { defineHallJobs } from './hall.jobs.js';
 import { seedHall } from './hall.seed.js';
+import { preloadRouting } from './routing/index.js';
 
 /** The public Q&A and complaint hall: department accounts, citizen posts, routing, promises, moderation, live threads. */
 export const hallModule: AppModule = {
   name: 'hall',
   messages: hallMessages,
   async register(app, ctx) {
+    // Load the routing model at start, so the first post is not the one that waits for it.
+    preloadRouting();
     await registerHallApi(app, ctx);
     await registerHallPages(app, ctx);
   },
@@ -24,6 +27,7 @@ export {
   getPostByNumber,
   listPosts,
   listAccounts,
+  listAnsweredPostsForTraining,
   closedStatuses,
   postKinds,
   type PostAuthor,
