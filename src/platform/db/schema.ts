@@ -7,3 +7,4 @@ export * from '../../modules/catalog/catalog.schema.js';
 export * from '../../modules/exchange/exchange.schema.js';
 export * from '../../modules/cases/cases.schema.js';
 export * from '../../modules/hall/hall.schema.js';
+export * from '../../modules/hall/open311/open311.schema.js';

@@ -36,12 +36,10 @@ async function answeredPosts(): Promise<AnsweredPost[]> {
   if (!process.env.DATABASE_URL && !process.env.DATA_DIR) return [];
   const { loadConfig } = await import('../../../config.js');
   const { createContext, closeContext } = await import('../../../platform/bootstrap.js');
-  const hall = (await import('../index.js')) as Record<string, unknown>;
-  const read = hall.listAnsweredPostsForTraining;
-  if (typeof read !== 'function') throw new Error('The hall module does not export listAnsweredPostsForTraining');
+  const { listAnsweredPostsForTraining } = await import('../index.js');
   const ctx = await createContext(loadConfig());
   try {
-    return (await (read as (c: typeof ctx) => Promise<AnsweredPost[]>)(ctx)).filter((p) => p.text.trim() && p.departmentCode);
+    return (await listAnsweredPostsForTraining(ctx.db)).filter((p) => p.text.trim() && p.departmentCode);
   } finally {
     await closeContext(ctx);
   }
