@@ -392,8 +392,10 @@ export async function queryRequests(ctx: AppContext, query: RequestsQuery, local
     const posts = await listPosts(ctx, { ids, limit: MAX_RESULTS });
     return posts.map((p) => toOpen311(p, locale, publicUrl));
   }
-  const status = query.status?.trim() || undefined;
-  if (status !== undefined && status !== 'open' && status !== 'closed') throw new Open311Error(400, 'open311.error.status');
+  // status may be a comma-separated list; both values together filter nothing.
+  const statuses = [...new Set(list(query.status))];
+  if (statuses.some((v) => v !== 'open' && v !== 'closed')) throw new Open311Error(400, 'open311.error.status');
+  const status = statuses.length === 1 ? (statuses[0] as 'open' | 'closed') : undefined;
   const now = ctx.clock.now();
   const day = 24 * 3600 * 1000;
   let from = parseDate(query.startDate, 'start_date');

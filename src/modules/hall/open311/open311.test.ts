@@ -205,6 +205,8 @@ describe('an Open311 client files and follows a request', () => {
     const list = await get('/open311/v2/requests.json?status=closed&service_code=transport');
     expectValid('requests', list.json());
     expect(list.json<{ service_request_id: string }[]>().map((r) => r.service_request_id)).toContain(reply?.service_request_id);
+    const both = await get('/open311/v2/requests.json?status=open,closed');
+    expect(both.json<{ service_request_id: string }[]>().map((r) => r.service_request_id)).toContain(reply?.service_request_id);
     const openOnly = await get('/open311/v2/requests.json?status=open');
     expect(openOnly.json<{ service_request_id: string }[]>().map((r) => r.service_request_id)).not.toContain(reply?.service_request_id);
     const byId = await get(`/open311/v2/requests.json?service_request_id=${reply?.service_request_id}&status=open`);
@@ -290,6 +292,7 @@ describe('bad input gets the spec error form with a proper status', () => {
       ['end_date=2026-13-45', 400],
       ['start_date=2026-11-01T00:00:00Z&end_date=2026-10-01T00:00:00Z', 400],
       ['status=pending', 400],
+      ['status=open,pending', 400],
       ['jurisdiction_id=elsewhere', 404],
       ['start_date=2026-11-01T00:00:00Z&end_date=2026-11-30T00:00:00Z', 200],
       ['start_date=2026-11-27', 200],
