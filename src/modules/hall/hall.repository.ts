@@ -53,8 +53,8 @@ export async function updatePost(ex: Executor, id: string, values: Partial<NewPo
   return row;
 }
 
-export async function insertEntry(ex: Executor, values: NewEntry): Promise<void> {
-  await ex.insert(hallEntries).values(values);
+export async function insertEntry(ex: Executor, values: NewEntry | NewEntry[]): Promise<void> {
+  await ex.insert(hallEntries).values(Array.isArray(values) ? values : [values]);
 }
 
 export async function listEntries(ex: Executor, postId: string, includeStaffOnly: boolean): Promise<EntryRow[]> {

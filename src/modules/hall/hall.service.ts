@@ -293,6 +293,17 @@ interface Checked {
   mentions: string[];
 }
 
+/** The staff's additions to the abusive-word list, cached briefly per context (an edit here clears it). */
+const wordCache = new WeakMap<AppContext, { at: number; words: Promise<string[]> }>();
+async function currentBlockedWords(ctx: AppContext): Promise<string[]> {
+  const hit = wordCache.get(ctx);
+  if (hit && Date.now() - hit.at < 30_000) return hit.words;
+  const words = repo.listBlockedWords(ctx.db).then((added) => [...defaultBlockedWords, ...added]);
+  words.catch(() => wordCache.delete(ctx));
+  wordCache.set(ctx, { at: Date.now(), words });
+  return words;
+}
+
 /** Posting limits per author, kept per app context (in memory; one instance). */
 const limiters = new WeakMap<AppContext, { author: Limiter; hotline: Limiter; client: Limiter; suggest: Limiter }>();
 function limitersOf(ctx: AppContext) {
@@ -356,7 +367,7 @@ async function checkInput(ctx: AppContext, author: PostAuthor, input: CreatePost
   const rawAddress = input.location?.address;
   const address = typeof rawAddress === 'string' ? cleanText(rawAddress).slice(0, 200) || null : null;
   if (typeof rawAddress === 'string' && cleanText(rawAddress).length > 200) errors.address = 'hall.error.addressTooLong';
-  const words = [...defaultBlockedWords, ...(await repo.listBlockedWords(ctx.db))];
+  const words = await currentBlockedWords(ctx);
   const blocked = findBlockedWord(`${title}\n${body}`, words);
   if (blocked) errors[findBlockedWord(title, words) ? 'title' : 'body'] = 'hall.error.blockedWord';
   const mentions = parseMentions(`${title} ${body}`, accounts);
@@ -418,22 +429,32 @@ async function announceChange(tx: Executor, post: Pick<PostRow, 'id' | 'number' 
   await tx.execute(sql`SELECT pg_notify(${liveChannel}, ${payload})`);
 }
 
-/** Schedules the SLA checks of the post's current generation (jobs commit with the transaction). */
-async function scheduleSla(ctx: AppContext, tx: Tx, row: PostRow): Promise<void> {
-  const now = ctx.clock.now().getTime();
-  const send = (kind: 'first-reply' | 'warn' | 'breach', at: Date) =>
-    ctx.jobs.send(
-      slaQueue,
-      { postId: row.id, generation: row.slaGeneration, kind },
-      { startAfterSeconds: Math.max(1, Math.ceil((at.getTime() - now) / 1000)), executor: tx },
-    );
-  if (!row.firstReplyAt && row.slaGeneration === 0) await send('first-reply', row.firstReplyDue);
+type SlaCheck = 'first-reply' | 'warn' | 'breach';
+
+/** When the department should be reminded: 80% of the way from routing (or reopening) to its promise. */
+function warnPoint(row: PostRow): Date | null {
   const start = row.reopenedAt && row.routedAt && row.reopenedAt > row.routedAt ? row.reopenedAt : row.routedAt;
-  if (row.answerDue && start) {
-    const warnAt = new Date(start.getTime() + (row.answerDue.getTime() - start.getTime()) * 0.8);
-    await send('warn', warnAt);
-    await send('breach', row.answerDue);
-  }
+  if (!row.answerDue || !start) return null;
+  return new Date(start.getTime() + (row.answerDue.getTime() - start.getTime()) * 0.8);
+}
+
+async function sendCheck(ctx: AppContext, tx: Executor, row: PostRow, kind: SlaCheck, at: Date): Promise<void> {
+  await ctx.jobs.send(
+    slaQueue,
+    { postId: row.id, generation: row.slaGeneration, kind },
+    { startAfterSeconds: Math.max(1, Math.ceil((at.getTime() - ctx.clock.now().getTime()) / 1000)), executor: tx },
+  );
+}
+
+/**
+ * Schedules the next SLA check in the transaction. The checks form a chain, one job at a time: the
+ * first-reply check (an hour after posting) schedules the department's reminder, the reminder the
+ * escalation. A forward or a reopening starts a new generation with its own reminder.
+ */
+async function scheduleSla(ctx: AppContext, tx: Tx, row: PostRow, created = false): Promise<void> {
+  if (created) return sendCheck(ctx, tx, row, 'first-reply', row.firstReplyDue);
+  const warnAt = warnPoint(row);
+  if (warnAt) await sendCheck(ctx, tx, row, 'warn', warnAt);
 }
 
 const ackBody = (locale: Locale, departmentName: string | null, number: string) =>
@@ -510,26 +531,25 @@ export async function createPost(ctx: AppContext, author: PostAuthor, input: Cre
       if (!existing) throw new ConflictError('A post with this Idempotency-Key is still being processed');
       return { row: existing, created: false };
     }
-    if (routed) {
-      await repo.insertEntry(tx, {
-        postId: row.id,
-        at: now,
-        kind: 'forward',
-        actorKind: 'system',
-        departmentCode: operatorsDepartment,
-        body: null,
-        detail: { to: routing.departmentCode, method: routing.method, confidence: routing.confidence },
-      });
-    }
     const deptName = routed ? accountName(accounts, routing.departmentCode, c.locale) : null;
-    await repo.insertEntry(tx, {
+    const ack = {
       postId: row.id,
       at: new Date(now.getTime() + 1),
-      kind: 'ack',
-      actorKind: 'system',
+      kind: 'ack' as const,
+      actorKind: 'system' as const,
       departmentCode: operatorsDepartment,
       body: ackBody(c.locale, deptName, number),
-    });
+    };
+    const forward = {
+      postId: row.id,
+      at: now,
+      kind: 'forward' as const,
+      actorKind: 'system' as const,
+      departmentCode: operatorsDepartment,
+      body: null,
+      detail: { to: routing.departmentCode, method: routing.method, confidence: routing.confidence },
+    };
+    await repo.insertEntry(tx, routed ? [forward, ack] : [ack]);
     if (author.kind === 'hotline') {
       await recordAudit(tx, {
         ...actorFields(author.actor),
@@ -541,7 +561,7 @@ export async function createPost(ctx: AppContext, author: PostAuthor, input: Cre
         ip: meta.ip ?? null,
       });
     }
-    await scheduleSla(ctx, tx, row);
+    await scheduleSla(ctx, tx, row, true);
     await announceChange(tx, row);
     return { row, created: true };
   });
@@ -798,7 +818,7 @@ export async function citizenReply(ctx: AppContext, actor: Actor, idOrNumber: st
   const body = typeof bodyInput === 'string' ? cleanText(bodyInput) : '';
   if (!body) throw new ValidationError({ body: 'hall.error.bodyRequired' });
   if (body.length > maxBody) throw new ValidationError({ body: 'hall.error.bodyTooLong' });
-  const words = [...defaultBlockedWords, ...(await repo.listBlockedWords(ctx.db))];
+  const words = await currentBlockedWords(ctx);
   if (findBlockedWord(body, words)) throw new ValidationError({ body: 'hall.error.blockedWord' });
   const row0 = await authorAction(ctx, actor, idOrNumber, 'citizenReply');
   return ctx.db.transaction(async (tx) => {
@@ -866,16 +886,21 @@ export async function reopenPost(ctx: AppContext, actor: Actor, idOrNumber: stri
  * operators. warn: 80% of the promise used → remind the department. breach: the promise passed → escalate.
  * A job of an older generation (the post was rerouted or reopened since) does nothing.
  */
-export async function runSlaCheck(ctx: AppContext, postId: string, generation: number, kind: 'first-reply' | 'warn' | 'breach'): Promise<boolean> {
+export async function runSlaCheck(ctx: AppContext, postId: string, generation: number, kind: SlaCheck): Promise<boolean> {
   return ctx.db.transaction(async (tx) => {
     const row = await repo.findPost(tx, postId, { lock: true });
     if (!row || row.hiddenAt) return false;
     const now = ctx.clock.now();
+    const open = !row.answeredAt && row.status !== 'resolved' && row.answerDue !== null;
     if (kind === 'first-reply') {
+      // The department's reminder follows (a forward or reopening since has scheduled its own).
+      const warnAt = warnPoint(row);
+      if (open && warnAt && row.slaGeneration === 0) await sendCheck(ctx, tx, row, 'warn', warnAt);
       if (row.firstReplyAt) return false;
     } else {
-      if (row.slaGeneration !== generation || row.answeredAt || row.status === 'resolved' || !row.answerDue) return false;
-      if (kind === 'breach' && now < row.answerDue) return false;
+      if (row.slaGeneration !== generation || !open) return false;
+      if (kind === 'warn') await sendCheck(ctx, tx, row, 'breach', row.answerDue!);
+      if (kind === 'breach' && now < row.answerDue!) return false;
     }
     const entryKind: EntryKind = kind === 'warn' ? 'reminder' : 'escalation';
     await repo.insertEntry(tx, { postId: row.id, at: now, kind: entryKind, actorKind: 'system', body: null, public: false, detail: { check: kind } });
@@ -1097,6 +1122,7 @@ export async function setBlockedWord(ctx: AppContext, actor: Actor, wordInput: u
       ip: meta.ip ?? null,
     });
   });
+  wordCache.delete(ctx);
 }
 
 // --- staff queues ----------------------------------------------------------------------------------

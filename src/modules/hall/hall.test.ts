@@ -6,6 +6,7 @@ import { sessions } from '../../platform/db/schema.js';
 import { seedCatalog } from '../catalog/index.js';
 import { createLiveHub, type LiveEvent } from './hall.live.js';
 import { departmentFigures, runSlaCheck } from './hall.service.js';
+import { defineHallJobs } from './hall.jobs.js';
 
 const clock = manualClock(new Date('2026-11-27T02:00:00Z'));
 let app: App;
@@ -23,6 +24,8 @@ const busComplaint = { kind: 'complaint', title: '公交司机态度恶劣', bod
 beforeAll(async () => {
   ({ app, ctx } = await createTestApp({ clock, env: { HALL_POST_LIMIT: '8', HALL_POST_WINDOW_SECONDS: '600' } }));
   await seedCatalog(ctx.db);
+  // The queue exists (pg-boss keeps jobs only for defined queues); workers are not started: tests run the checks.
+  await defineHallJobs(ctx);
   citizen = await createUser(ctx, { realName: '张丽' });
   other = await createUser(ctx, { realName: '王芳' });
   bus = await createUser(ctx, { kind: 'staff', departmentCode: 'bus-group', roles: ['clerk'] });
@@ -233,8 +236,21 @@ describe('promises', () => {
     const res = await api(author, 'POST', '/api/v1/hall/posts', { ...busComplaint, title: '无人回复', body: `${busComplaint.body} @bus-group` });
     expect(res.statusCode).toBe(201);
     const created = res.json<{ id: string }>();
+    const checks = async () =>
+      (
+        await ctx.database.query(`SELECT data->>'kind' AS kind FROM pgboss.job WHERE name = 'hall.sla' AND data->>'postId' = $1 ORDER BY created_on`, [
+          created.id,
+        ])
+      ).rows.map((r) => r.kind);
+    // One job at a time: the first-reply check, which then schedules the department's reminder, which schedules the escalation.
+    expect(await checks()).toEqual(['first-reply']);
     clock.advance(61 * 60_000);
     expect(await runSlaCheck(ctx, created.id, 0, 'first-reply')).toBe(true);
+    expect(await checks()).toEqual(['first-reply', 'warn']);
+    expect(await runSlaCheck(ctx, created.id, 0, 'warn')).toBe(true);
+    expect(await checks()).toEqual(['first-reply', 'warn', 'breach']);
+    // Too early for the escalation: nothing happens.
+    expect(await runSlaCheck(ctx, created.id, 0, 'breach')).toBe(false);
     clock.advance(12 * 3600_000);
     expect(await runSlaCheck(ctx, created.id, 0, 'breach')).toBe(true);
     // A job of an older generation does nothing.
