@@ -261,6 +261,13 @@ describe('photos', () => {
   });
 });
 
+describe('the API description', () => {
+  it('documents the hall in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/api/openapi.json' })).json<{ paths: Record<string, unknown> }>();
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/v1/hall/posts', '/api/v1/hall/posts/{id}', '/api/v1/hall/suggest']));
+  });
+});
+
 describe('server-sent events', () => {
   it('streams an update to a thread page when the department replies', async () => {
     const post = await newPost(citizen);

@@ -89,8 +89,8 @@ export interface ThreadEntry {
   at: Date;
   kind: EntryKind;
   actorKind: 'system' | 'citizen' | 'department';
+  /** The department that signs the entry. */
   departmentCode: string | null;
-  signedBy: string | null;
   body: string | null;
   public: boolean;
   detail: Record<string, unknown> | null;
@@ -155,7 +155,6 @@ async function threadOf(ctx: AppContext, row: PostRow, viewer: Actor | null): Pr
       kind: e.kind,
       actorKind: e.actorKind,
       departmentCode: e.departmentCode,
-      signedBy: e.departmentCode ? accountName(accounts, e.departmentCode, viewer ? 'zh-CN' : 'zh-CN') : null,
       body: e.body,
       public: e.public,
       detail: e.detail ?? null,
@@ -163,7 +162,8 @@ async function threadOf(ctx: AppContext, row: PostRow, viewer: Actor | null): Pr
     routing: row.routing,
     mentions: row.mentions,
     can: {
-      handle: check('handle') && row.status !== 'triage' ? true : check('handle') && isHallOperator(viewer),
+      // A post in triage is the operators' until it is routed.
+      handle: check('handle') && (row.status !== 'triage' || isHallOperator(viewer)),
       reroute: check('reroute'),
       hide: check('hide') && row.hiddenAt === null,
       promote: check('promote') && (row.status === 'answered' || row.status === 'resolved') && row.faqAt === null,
