@@ -20,6 +20,8 @@ export interface TrainOptions {
   learningRate: number;
   l2: number;
   seed: number;
+  /** Average the weights at the end of each epoch from this epoch on (0-based; ≥ epochs: no averaging). */
+  averageFrom: number;
 }
 
 export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
@@ -30,6 +32,7 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   learningRate: 0.5,
   l2: 1e-6,
   seed: 20201,
+  averageFrom: 1000,
 };
 
 /** Small fast deterministic PRNG (mulberry32). */
@@ -102,6 +105,9 @@ export function trainModel(
   const order = vectors.map((_, i) => i);
   let step = 0;
   const scores = new Float64Array(k);
+  const sumWeights = new Float64Array(weights.length);
+  const sumBias = new Float64Array(k);
+  let averaged = 0;
   for (let epoch = 0; epoch < options.epochs; epoch++) {
     shuffle(order, random);
     for (const i of order) {
@@ -123,6 +129,16 @@ export function trainModel(
         }
       }
     }
+    if (epoch >= options.averageFrom) {
+      for (let i = 0; i < weights.length; i++) sumWeights[i] = (sumWeights[i] as number) + (weights[i] as number);
+      for (let c = 0; c < k; c++) sumBias[c] = (sumBias[c] as number) + (bias[c] as number);
+      averaged++;
+    }
+  }
+
+  if (averaged > 0) {
+    for (let i = 0; i < weights.length; i++) weights[i] = (sumWeights[i] as number) / averaged;
+    for (let c = 0; c < k; c++) bias[c] = (sumBias[c] as number) / averaged;
   }
 
   // Prune to the features with the largest weights; round weights so the file stays small.
