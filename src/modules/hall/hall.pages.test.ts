@@ -135,6 +135,55 @@ describe('the department console', () => {
   });
 });
 
+describe('asking the author for more information', () => {
+  it('lets the author answer on the thread; the post returns to the department', async () => {
+    const post = await newPost(citizen);
+    const staff = browserOf(bus);
+    const page = `/staff/hall/posts/${post.number}`;
+    expect((await staff.submit(page, `${page}/reply`, { kind: 'info_request', body: '请告知乘车时间和车牌号。' })).statusCode).toBe(303);
+    const author = browserOf(citizen);
+    const threadUrl = `/hall/posts/${post.number}`;
+    const thread = await author.get(threadUrl);
+    expect(thread.body).toContain('请告知乘车时间和车牌号。');
+    expect(thread.body).toContain('action="/hall/posts/' + post.number + '/reply"');
+    expect((await author.submit(threadUrl, `${threadUrl}/reply`, { body: '' })).statusCode).toBe(400);
+    expect((await author.submit(threadUrl, `${threadUrl}/reply`, { body: '上午 8 点，川A12345。' })).statusCode).toBe(303);
+    const after = (await app.inject({ method: 'GET', url: `/api/v1/hall/posts/${post.id}` })).json<{ status: string; entries: { kind: string }[] }>();
+    expect(after.status).toBe('routed');
+    expect(after.entries.map((e) => e.kind)).toEqual(expect.arrayContaining(['info_request', 'citizen_reply']));
+    // A second answer is not asked for.
+    expect((await author.submit(threadUrl, `${threadUrl}/reply`, { body: '再补充' })).statusCode).toBe(409);
+  });
+
+  it('counts a gov-service operator reply as the first human reply of a post in triage', async () => {
+    const res = await api(citizen, '/api/v1/hall/posts', { kind: 'question', title: 'hello', body: 'hello there' });
+    const post = res.json<{ id: string; status: string }>();
+    expect(post.status).toBe('triage');
+    expect((await api(bus, `/api/v1/hall/posts/${post.id}/replies`, { kind: 'reply', body: '不是我们' })).statusCode).toBe(403);
+    expect((await api(operator, `/api/v1/hall/posts/${post.id}/replies`, { kind: 'reply', body: '您好，请问您想咨询哪方面的问题？' })).json()).toEqual({
+      status: 'triage',
+    });
+  });
+
+  it('re-renders the posting form with 429 when an account posts too often', async () => {
+    const flooder = await createUser(ctx);
+    for (let i = 0; i < 50; i++) await api(flooder, '/api/v1/hall/posts', { kind: 'question', title: `问 ${i}`, body: '公交什么时候来' });
+    const b = browserOf(flooder);
+    const form = await b.get('/hall/new');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.body)![1]!;
+    const res = await b.request(
+      'POST',
+      `/hall/new?_csrf=${encodeURIComponent(csrf)}`,
+      new URLSearchParams({ _csrf: csrf, kind: 'question', title: '再问一次', body: '公交什么时候来' }).toString(),
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    );
+    expect(res.statusCode).toBe(429);
+    expect(res.headers['retry-after']).toBeDefined();
+    expect(res.body).toContain('再问一次');
+    expect(res.body).toContain('error-summary');
+  });
+});
+
 describe('the 12345 hotline', () => {
   it('files a post for a caller through the API and the console; the contact stays with the staff', async () => {
     const res = await api(operator, '/api/v1/hall/hotline-posts', {
@@ -285,8 +334,8 @@ describe('server-sent events', () => {
       if (done) break;
       text += decoder.decode(value);
     }
-    controller.abort();
     expect(text).toContain('event: update');
     expect(text).toContain(post.number);
+    controller.abort();
   });
 });

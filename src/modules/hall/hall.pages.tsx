@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Type } from '@sinclair/typebox';
@@ -82,6 +83,11 @@ const formValues = (b: Body): PostFormValues => ({
 /** The hall's pages: home feed, accounts, posting, threads (live), the author's actions and the staff console. */
 export async function registerHallPages(app: App, ctx: AppContext): Promise<void> {
   const hub = createLiveHub(ctx);
+  const streams = new Set<ServerResponse>();
+  // Open event streams would keep the server from closing: end them first (browsers reconnect elsewhere).
+  app.addHook('preClose', async () => {
+    for (const res of streams) res.end();
+  });
   app.addHook('onClose', async () => hub.close());
   const accounts = () => svc.listAccounts(ctx);
 
@@ -280,11 +286,13 @@ export async function registerHallPages(app: App, ctx: AppContext): Promise<void
       'x-accel-buffering': 'no',
     });
     res.write('retry: 5000\n\n');
+    streams.add(res);
     const unsubscribe = await hub.subscribe((e) => {
       if (match(e)) res.write(`event: update\ndata: ${JSON.stringify({ number: e.number })}\n\n`);
     });
     const ping = setInterval(() => res.write(': ping\n\n'), 25_000);
     request.raw.on('close', () => {
+      streams.delete(res);
       clearInterval(ping);
       unsubscribe();
     });
