@@ -10,7 +10,11 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** name → script, in the order the issues came. */
-const benchmarks: [string, string][] = [['cases', 'run.ts']];
+const benchmarks: [string, string][] = [
+  ['cases', 'run.ts'],
+  ['hall', 'hall.ts'],
+  ['routing', 'routing.ts'],
+];
 
 const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
 const chosen = benchmarks.filter(([name]) => !only || only.includes(name));

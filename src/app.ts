@@ -26,11 +26,23 @@ import { inboxModule } from './modules/inbox/index.js';
 import { filesModule } from './platform/files/files.routes.js';
 import { sandboxModule } from './modules/sandbox/index.js';
 import { casesModule } from './modules/cases/index.js';
+import { hallModule } from './modules/hall/index.js';
+import { open311Module } from './modules/hall/open311/index.js';
 import type { AppModule } from './platform/module.js';
 import { registerPageCache } from './platform/http/page-cache.js';
 import { sessionCookie } from './modules/identity/identity.routes.js';
 
-export const modules: AppModule[] = [identityModule, catalogModule, exchangeModule, inboxModule, filesModule, sandboxModule, casesModule];
+export const modules: AppModule[] = [
+  identityModule,
+  catalogModule,
+  exchangeModule,
+  inboxModule,
+  filesModule,
+  sandboxModule,
+  casesModule,
+  hallModule,
+  open311Module,
+];
 
 registerMessages(platformMessages);
 for (const m of modules) if (m.messages) registerMessages(m.messages);
@@ -140,7 +152,8 @@ export async function buildApp(ctx: AppContext): Promise<App> {
   });
   // CSRF on every form post (the API authenticates with bearer tokens, which a browser never sends by itself).
   app.addHook('preHandler', (request, reply, done) => {
-    if (request.method === 'GET' || request.method === 'HEAD' || isApi(request)) return done();
+    // Open311 clients authenticate with an api_key parameter, never a cookie: no CSRF there either.
+    if (request.method === 'GET' || request.method === 'HEAD' || isApi(request) || request.url.startsWith('/open311/')) return done();
     app.csrfProtection(request, reply, done);
   });
 

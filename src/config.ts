@@ -48,6 +48,9 @@ export interface Config {
   sandboxCourierAutoSeconds: number;
   /** Seconds anonymous public catalogue pages (and current item views) are micro-cached per process; 0 switches it off. */
   publicPageCacheSeconds: number;
+  /** Posts one account may file in the hall per window (more answer 429). */
+  hallPostLimit: number;
+  hallPostWindowSeconds: number;
   version: string;
 }
 
@@ -129,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxConsolePublic: take('SANDBOX_CONSOLE_PUBLIC', bool(env.SANDBOX_CONSOLE_PUBLIC, false)),
     sandboxCourierAutoSeconds: take('SANDBOX_COURIER_AUTO_SECONDS', int(env.SANDBOX_COURIER_AUTO_SECONDS, 0, 0, 86400)),
     publicPageCacheSeconds: take('PUBLIC_PAGE_CACHE_SECONDS', int(env.PUBLIC_PAGE_CACHE_SECONDS, 5, 0, 300)),
+    hallPostLimit: take('HALL_POST_LIMIT', int(env.HALL_POST_LIMIT, 5, 1, 1000000)),
+    hallPostWindowSeconds: take('HALL_POST_WINDOW_SECONDS', int(env.HALL_POST_WINDOW_SECONDS, 600, 1, 86400)),
     version: packageVersion,
   };
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
