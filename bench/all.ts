@@ -16,7 +16,9 @@ const benchmarks: [string, string][] = [
   ['routing', 'routing.ts'],
 ];
 
-const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim()).filter(Boolean);
+const only = process.env.BENCH_ONLY?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const chosen = benchmarks.filter(([name]) => !only || only.includes(name));
 if (only && chosen.length !== only.length) {
   console.error(`BENCH_ONLY names: ${benchmarks.map(([name]) => name).join(', ')}`);
