@@ -27,11 +27,12 @@ import { filesModule } from './platform/files/files.routes.js';
 import { sandboxModule } from './modules/sandbox/index.js';
 import { casesModule } from './modules/cases/index.js';
 import { certificatesModule } from './modules/certificates/index.js';
+import { enterpriseModule } from './modules/enterprise/index.js';
 import type { AppModule } from './platform/module.js';
 import { registerPageCache } from './platform/http/page-cache.js';
 import { sessionCookie } from './modules/identity/identity.routes.js';
 
-export const modules: AppModule[] = [identityModule, catalogModule, exchangeModule, inboxModule, filesModule, sandboxModule, casesModule, certificatesModule];
+export const modules: AppModule[] = [identityModule, catalogModule, exchangeModule, inboxModule, filesModule, sandboxModule, casesModule, certificatesModule, enterpriseModule];
 
 registerMessages(platformMessages);
 for (const m of modules) if (m.messages) registerMessages(m.messages);

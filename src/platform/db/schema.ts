@@ -7,3 +7,4 @@ export * from '../../modules/catalog/catalog.schema.js';
 export * from '../../modules/exchange/exchange.schema.js';
 export * from '../../modules/cases/cases.schema.js';
 export * from '../../modules/certificates/certificates.schema.js';
+export * from '../../modules/enterprise/enterprise.schema.js';
