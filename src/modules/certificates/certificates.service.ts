@@ -18,7 +18,7 @@ export const vcJwtType = 'vc+jwt';
 /** Who did it, for the audit log; a system action when absent (e.g. an automatic approval). */
 export interface ActingParty {
   actorType: AuditEntry['actorType'];
-  actorId: string | null;
+  actorId?: string | null | undefined;
   ip?: string | null;
 }
 
