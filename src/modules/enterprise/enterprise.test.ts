@@ -394,6 +394,13 @@ describe('enterprise', () => {
     });
   });
 
+  it("leads the catalogue's registration items to these journeys", async () => {
+    const anon = new TestClient(app);
+    expect((await anon.get('/services/company-establishment')).body).toContain('href="/enterprise/names/new"');
+    expect((await anon.get('/services/business-scope-change')).body).toContain('href="/enterprise"');
+    expect((await anon.get('/services/vat-invoice-stock')).body).toContain('href="/services/vat-invoice-stock/apply"');
+  });
+
   it('refuses malformed establishment requests with 4xx, never a 500', async () => {
     const bodies = [
       {},

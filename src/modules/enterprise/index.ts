@@ -1,5 +1,6 @@
 import type { AppModule } from '../../platform/module.js';
 import type { AppContext } from '../../platform/context.js';
+import { setApplyPath } from '../catalog/index.js';
 import { enterpriseRegistrationProvider, sandboxEnterpriseRegister, setProductProvider, type EnterpriseRegisterSource } from '../exchange/index.js';
 import { enterpriseMessages } from './enterprise.messages.js';
 import * as repo from './enterprise.repository.js';
@@ -47,6 +48,9 @@ export const enterpriseModule: AppModule = {
   async register(app, ctx) {
     registerEnterpriseEvents(ctx);
     setProductProvider('enterprise.registration', enterpriseRegistrationProvider(enterpriseRegister));
+    // The catalogue's registration items start this module's journeys.
+    setApplyPath('company-establishment', '/enterprise/names/new');
+    setApplyPath('business-scope-change', '/enterprise');
     await registerEnterpriseRoutes(app, ctx);
   },
   async defineJobs(ctx) {
