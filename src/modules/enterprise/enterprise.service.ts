@@ -676,4 +676,15 @@ export async function seedEnterprise(ctx: AppContext): Promise<void> {
       registrationAuthority: authorityOf(d.district),
     });
   });
+  // A second pass issues the demo company's licence (in its own transaction, after the company is committed).
+  await seedEnterpriseLicence(ctx);
+}
+
+async function seedEnterpriseLicence(ctx: AppContext): Promise<void> {
+  await ctx.db.transaction(async (tx) => {
+    const c = await repo.findCompanyByUscc(tx, demoCompany.uscc);
+    if (!c || c.licenceId) return;
+    const licence = await issueLicence(ctx, tx, await licenceSubject(tx, c));
+    await repo.updateCompany(tx, c.id, { licenceId: licence.id });
+  });
 }

@@ -8,7 +8,7 @@ import { auditLog } from '../../platform/platform.schema.js';
 import { users } from '../identity/identity.schema.js';
 import { checkUscc, findEnterpriseByUscc, listEnterprisesOf, registerEnterprise } from '../identity/index.js';
 import { getCurrentItem } from '../catalog/index.js';
-import { getLicence } from '../certificates/index.js';
+import { getLicence, latestLicenceOf } from '../certificates/index.js';
 import { prefillFor } from '../exchange/index.js';
 import { accessLog } from '../exchange/exchange.schema.js';
 import { residentIdCheckChar } from '../identity/identity.validators.js';
@@ -335,6 +335,8 @@ describe('enterprise', () => {
     };
 
     it('decides a scope change without a prior-permit item by itself within seconds, and revokes the previous licence on the next change', async () => {
+      const seeded = await latestLicenceOf(ctx.db, demo.uscc);
+      expect(seeded?.state).toBe('active');
       const started = Date.now();
       const first = await change({ businessScope: { items: [...demoScope, 'software-dev'] } });
       expect(first.statusCode).toBe(201);
@@ -344,6 +346,7 @@ describe('enterprise', () => {
       const licence1 = await getLicence(ctx.db, done1.licence!.id);
       expect(licence1).toMatchObject({ state: 'active', uscc: demo.uscc });
       expect(licence1!.fields.businessScope).toContain('软件开发');
+      expect((await getLicence(ctx.db, seeded!.credentialId))!.state).toBe('revoked');
       const system = await ctx.db
         .select()
         .from(auditLog)
