@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/db.js';
+import { statusChannel } from './certificates.feed.js';
 import { credentials, signingKeys, statusEntries, statusLists, type CredentialState, type StatusPurpose } from './certificates.schema.js';
 
 // The only file of the certificates module that speaks SQL.
@@ -128,6 +129,8 @@ export async function setStatusBit(ex: Executor, listId: string, credentialId: s
     .update(statusLists)
     .set({ version: sql`${statusLists.version} + 1`, updatedAt: at })
     .where(eq(statusLists.id, listId));
+  // Delivered at commit to every instance listening (certificates.feed.ts), so caches drop this list.
+  await ex.execute(sql`SELECT pg_notify(${statusChannel}, ${listId})`);
 }
 
 export async function setBitsOf(ex: Executor, listId: string): Promise<number[]> {

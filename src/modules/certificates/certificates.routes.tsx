@@ -7,6 +7,7 @@ import { ForbiddenError, NotFoundError } from '../../platform/http/errors.js';
 import { sendPage } from '../../platform/views/render.js';
 import { listEnterprisesOf } from '../identity/index.js';
 import { licencePdf, qrSvg } from './certificates.documents.js';
+import { feedOf } from './certificates.feed.js';
 import { invalidateKeyCache, listPublicKeys } from './certificates.keys.js';
 import { canDownloadLicence } from './certificates.policy.js';
 import { getLicence, issuerId, licenceContextPath, listLicencesOf, rotateSigningKey, verifyUrl } from './certificates.service.js';
@@ -53,6 +54,10 @@ const dateTimeIn = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString
 
 export async function registerCertificatesRoutes(app: App, ctx: AppContext): Promise<void> {
   const { db } = ctx;
+  // Status changes committed anywhere reach this process's caches (LISTEN/NOTIFY).
+  const feed = feedOf(ctx);
+  await feed.start(ctx);
+  app.addHook('onClose', async () => feed.close());
 
   // --- public: keys, status lists, context ---------------------------------------------------------
 

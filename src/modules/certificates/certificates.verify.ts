@@ -2,6 +2,7 @@ import { CompactSign, compactVerify, decodeProtectedHeader, type ProtectedHeader
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/db.js';
 import { activeSigningKey, findPublicKey, signingAlg } from './certificates.keys.js';
+import { feedOf } from './certificates.feed.js';
 import * as repo from './certificates.repository.js';
 import type { StatusPurpose } from './certificates.schema.js';
 import { credentialsContext, issuerId, issuerName, rfc3339, vcJwtType } from './certificates.service.js';
@@ -62,6 +63,9 @@ interface CachedList {
   bits: Uint8Array;
   purpose: StatusPurpose;
   validUntil: number;
+  /** The feed's generation for this list when it was last confirmed current. */
+  generation: number;
+  confirmedAt: number;
 }
 
 const listCaches = new WeakMap<AppContext, Map<string, CachedList>>();
@@ -73,19 +77,31 @@ function listCacheOf(ctx: AppContext): Map<string, CachedList> {
 
 /** How long a served status list credential is valid; verifiers must fetch again after this. */
 const listTtlSeconds = 300;
+/** Even with the feed up, a cached list is re-confirmed against the database this often. */
+const reconfirmMs = 60_000;
 
 /**
- * The status list credential, signed as vc+jwt. Rebuilt only when the list's version changed (one indexed
- * read per call), so a revocation is visible at the next verification and the signing cost is paid once.
+ * The status list credential, signed as vc+jwt, and its decoded bits. With the status feed up, a cached list
+ * is used without a query until a change to it is announced; otherwise its version is read on every call.
+ * It is rebuilt (and signed again) only when the version changed or half its validity has passed.
  */
 export async function statusListCredential(executor: Executor, ctx: AppContext, listId: string): Promise<CachedList | undefined> {
   if (!statusListIdPattern.test(listId)) return undefined;
   const cache = listCacheOf(ctx);
-  const version = await repo.statusListVersion(executor, listId);
-  if (version === undefined) return undefined;
+  const feed = feedOf(ctx);
   const now = ctx.clock.now().getTime();
   const cached = cache.get(listId);
-  if (cached && cached.version === version && cached.validUntil - now > (listTtlSeconds * 1000) / 2) return cached;
+  const fresh = cached !== undefined && cached.validUntil - now > (listTtlSeconds * 1000) / 2;
+  if (fresh && feed.live && cached.generation === feed.generation(listId) && Date.now() - cached.confirmedAt < reconfirmMs) return cached;
+  // Taken before reading: a change announced while we read makes this entry stale at once.
+  const generation = feed.generation(listId);
+  const version = await repo.statusListVersion(executor, listId);
+  if (version === undefined) return undefined;
+  if (fresh && cached.version === version) {
+    cached.generation = generation;
+    cached.confirmedAt = Date.now();
+    return cached;
+  }
   const list = await repo.findStatusList(executor, listId);
   if (!list) return undefined;
   const bits = bitstringOf(list.capacity, await repo.setBitsOf(executor, listId));
@@ -119,6 +135,8 @@ export async function statusListCredential(executor: Executor, ctx: AppContext, 
     bits: decodeBitstring(credential.credentialSubject.encodedList),
     purpose: list.purpose,
     validUntil: validUntil.getTime(),
+    generation,
+    confirmedAt: Date.now(),
   };
   cache.set(listId, entry);
   return entry;
