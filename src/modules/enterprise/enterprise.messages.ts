@@ -3,6 +3,12 @@ import type { MessageBundle } from '../../platform/i18n/i18n.js';
 export const enterpriseMessages: MessageBundle = {
   'zh-CN': {
     'enterprise.choose': '请选择',
+    'notice.enterprise.registered.subject': '公司设立登记已办结',
+    'notice.enterprise.registered.body': '{name}已登记，统一社会信用代码 {uscc}。电子营业执照已颁发，可在“企业开办”中查看和下载。',
+    'notice.enterprise.changed.subject': '变更登记已办结',
+    'notice.enterprise.changed.body': '{name}（{uscc}）的变更已登记，新的电子营业执照已颁发，原执照已作废。',
+    'notice.enterprise.refused.subject': '登记申请不予登记',
+    'notice.enterprise.refused.body': '您的企业登记申请不予登记。理由：{reason}',
     'enterprise.back': '返回',
     'enterprise.home.title': '企业开办',
     'enterprise.home.intro': '名称自主申报、设立登记、变更登记全程网上办理，核准后颁发电子营业执照。',
@@ -58,6 +64,7 @@ export const enterpriseMessages: MessageBundle = {
     'enterprise.est.submit': '提交设立登记',
     'enterprise.est.error.name': '名称不存在或不是您申报的，请先申报名称。',
     'enterprise.est.error.nameExpired': '名称保留期已过或已使用，请重新申报名称。',
+    'enterprise.est.error.nameInUse': '此名称已用于另一份设立登记申请。',
     'enterprise.est.error.noShareholder': '请至少填写一位股东。',
     'enterprise.est.error.tooManyShareholders': '有限责任公司股东不得超过 50 人。',
     'enterprise.est.error.contribution': '请填写大于零的认缴出资额（万元，最多四位小数）。',
@@ -179,6 +186,14 @@ export const enterpriseMessages: MessageBundle = {
   },
   en: {
     'enterprise.choose': 'Choose',
+    'notice.enterprise.registered.subject': 'Your company is registered',
+    'notice.enterprise.registered.body':
+      '{name} is registered with the unified social credit code {uscc}. Its electronic business licence is issued; view and download it under "Start a business".',
+    'notice.enterprise.changed.subject': 'Your change of registration is completed',
+    'notice.enterprise.changed.body':
+      'The change of {name} ({uscc}) is registered; a new electronic business licence is issued and the previous one is revoked.',
+    'notice.enterprise.refused.subject': 'Your registration application was refused',
+    'notice.enterprise.refused.body': 'Your enterprise registration application was refused. Reason: {reason}',
     'enterprise.back': 'Back',
     'enterprise.home.title': 'Start a business',
     'enterprise.home.intro': 'Name declaration, establishment and change registration are all online; an electronic business licence is issued on approval.',
@@ -235,6 +250,7 @@ export const enterpriseMessages: MessageBundle = {
     'enterprise.est.submit': 'Submit the establishment',
     'enterprise.est.error.name': 'This name does not exist or was not declared by you; declare a name first.',
     'enterprise.est.error.nameExpired': 'The reservation of this name has expired or the name is used; declare a name again.',
+    'enterprise.est.error.nameInUse': 'This name is already used by another establishment application.',
     'enterprise.est.error.noShareholder': 'Enter at least one shareholder.',
     'enterprise.est.error.tooManyShareholders': 'A limited liability company has at most 50 shareholders.',
     'enterprise.est.error.contribution': 'Enter a contribution above zero (in 10,000 yuan, at most four decimals).',

@@ -190,3 +190,13 @@ export const listPendingConfirmationsFor = (ex: Executor, idNumber: string) =>
     .from(confirmations)
     .innerJoin(applications, eq(applications.id, confirmations.applicationId))
     .where(and(eq(confirmations.idNumber, idNumber), isNull(confirmations.confirmedAt), eq(applications.status, 'awaiting_confirmation')));
+
+/** Whether an establishment that is not refused already uses this declared name. */
+export async function nameInUse(ex: Executor, nameId: string): Promise<boolean> {
+  const [row] = await ex
+    .select({ id: applications.id })
+    .from(applications)
+    .where(and(eq(applications.kind, 'establishment'), sql`${applications.data}->>'nameId' = ${nameId}`, sql`${applications.status} <> 'rejected'`))
+    .limit(1);
+  return Boolean(row);
+}

@@ -206,6 +206,7 @@ export async function validateEstablishment(
   const name = isUuid(input.nameId) ? await repo.findName(ex, input.nameId) : undefined;
   if (!name || name.declaredBy !== actor.userId) errors.nameId = 'enterprise.est.error.name';
   else if (!nameIsUsable(name, now)) errors.nameId = 'enterprise.est.error.nameExpired';
+  else if (await repo.nameInUse(ex, name.id)) errors.nameId = 'enterprise.est.error.nameInUse';
   const addressDetail = checkAddress(errors, input.district, input.addressDetail);
   const scope = await checkScope(ex, errors, 'scope', input.scopeCodes, input.scopeText);
   const capital = checkCapital(errors, 'registeredCapital', input.registeredCapitalYuan);
@@ -478,6 +479,7 @@ export async function decideApplication(ctx: AppContext, actor: Actor, id: strin
       ip,
     });
     if (decision === 'approve') await ctx.outbox.emit(tx, approvedEvent, { applicationId: app.id });
+    else await notifyApplicant(ctx, tx, app.applicantId, 'enterprise.refused', { reason: why });
     return out;
   });
 }
@@ -525,6 +527,7 @@ export async function completeApplication(ctx: AppContext, tx: Tx, applicationId
     const licence = await issueLicence(ctx, tx, await licenceSubject(tx, company));
     await repo.updateCompany(tx, company.id, { licenceId: licence.id });
     await repo.updateApplication(tx, app.id, { status: 'completed', companyId: company.id, licenceId: licence.id, completedAt: now, updatedAt: now });
+    await notifyApplicant(ctx, tx, app.applicantId, 'enterprise.registered', { name: data.name, uscc });
     await recordAudit(tx, {
       actorType: 'system',
       action: 'enterprise.establishment.register',
@@ -568,6 +571,7 @@ export async function completeApplication(ctx: AppContext, tx: Tx, applicationId
   if (company.licenceId) await revokeLicence(ctx, tx, company.licenceId, 'superseded by change registration');
   await repo.updateCompany(tx, company.id, { licenceId: licence.id });
   await repo.updateApplication(tx, app.id, { status: 'completed', licenceId: licence.id, completedAt: now, updatedAt: now });
+  await notifyApplicant(ctx, tx, app.applicantId, 'enterprise.changed', { name: company.name, uscc: company.uscc });
   await recordAudit(tx, {
     actorType: 'system',
     action: 'enterprise.change.register',
@@ -576,6 +580,13 @@ export async function completeApplication(ctx: AppContext, tx: Tx, applicationId
     outcome: 'ok',
     detail: { applicationId: app.id, licenceId: licence.id, revoked: company.licenceId, items: rows.map((r) => r.item) },
   });
+}
+
+/** Tells the applicant in their inbox, in the transaction of the change it reports. */
+async function notifyApplicant(ctx: AppContext, tx: Executor, userId: string, template: string, params: Record<string, string>) {
+  const user = await getUserById(tx, userId);
+  if (!user) return;
+  await ctx.notify.send(tx, { userId, channels: ['inbox'], template, params, locale: user.locale === 'en' ? 'en' : 'zh-CN' });
 }
 
 export const chinaDay = (d: Date) => new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 10);

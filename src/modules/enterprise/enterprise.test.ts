@@ -151,6 +151,7 @@ describe('enterprise', () => {
   describe('establishment end to end through the pages', () => {
     let applicationId = '';
     let uscc = '';
+    let declaredNameId = '';
 
     it('declares a name, refuses bad input with the form kept, then submits', async () => {
       const c = page(u.founder!);
@@ -163,6 +164,7 @@ describe('enterprise', () => {
       expect(declared.statusCode).toBe(303);
       const nameUrl = String(declared.headers.location);
       const nameId = nameUrl.split('/').pop()!;
+      declaredNameId = nameId;
       expect((await c.get(nameUrl)).body).toContain('成都市天府锦程网络科技有限公司');
 
       const form = `/enterprise/establish?name=${nameId}`;
@@ -214,6 +216,20 @@ describe('enterprise', () => {
       expect(status.json<{ confirmations: unknown[] }>().confirmations).toHaveLength(2);
     });
 
+    it('does not let the same declared name go into a second establishment', async () => {
+      const res = await post(u.founder!, '/api/v1/enterprise/establishments', {
+        nameId: declaredNameId,
+        address: { district: '武侯区', detail: '天府大道北段1700号5栋' },
+        businessScope: { items: ['software-dev'] },
+        registeredCapitalYuan: 100_000,
+        legalRepresentative: people.founder,
+        shareholders: [{ ...people.founder, contributionYuan: 100_000 }],
+        officers: { executiveDirector: people.founder, supervisor: people.partner, manager: people.founder },
+      });
+      expect(res.statusCode).toBe(400);
+      expect(res.json<{ errors: Record<string, string> }>().errors).toEqual({ nameId: 'enterprise.est.error.nameInUse' });
+    });
+
     it('waits for every person to confirm by signing in; a stranger cannot confirm', async () => {
       expect((await page(u.watcher!).get(`/enterprise/confirm/${applicationId}`)).statusCode).toBe(404);
       expect((await post(u.watcher!, `/api/v1/enterprise/applications/${applicationId}/confirm`, {})).statusCode).toBe(404);
@@ -256,6 +272,9 @@ describe('enterprise', () => {
       const licence = await getLicence(ctx.db, body.licence!.id);
       expect(licence).toMatchObject({ uscc, state: 'active' });
       expect(licence!.fields).toMatchObject({ name: '成都市天府锦程网络科技有限公司', legalRepresentative: people.founder.name });
+      // The applicant is told in their inbox.
+      const inbox = await ctx.notify.inbox.list(u.founder!.id, 'zh-CN');
+      expect(inbox.map((n) => n.body).join('\n')).toContain(uscc);
       // The legal representative now acts for the company; the name is registered and blocks others.
       const company = await findEnterpriseByUscc(ctx.db, uscc);
       expect((await listEnterprisesOf(ctx.db, u.founder!.id)).find((m) => m.id === company!.id)?.role).toBe('legal_representative');
@@ -377,6 +396,7 @@ describe('enterprise', () => {
       expect((await api(rep).get(`/api/v1/enterprise/applications/${id}`)).json()).toMatchObject({ status: 'submitted' });
       const refuse = await post(clerk, `/api/v1/enterprise/applications/${id}/reject`, { reason: '缺少食品经营许可证' });
       expect(refuse.json()).toMatchObject({ status: 'rejected' });
+      expect((await ctx.notify.inbox.list(rep.id, 'zh-CN')).map((n) => n.body).join('\n')).toContain('缺少食品经营许可证');
       const capital = await change({ registeredCapitalYuan: 2_000_000 });
       expect(capital.json()).toMatchObject({ status: 'submitted' });
     });
