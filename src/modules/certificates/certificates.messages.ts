@@ -8,8 +8,8 @@ export const certificatesMessages: MessageBundle = {
 
     'certificates.verify.title': '电子营业执照核验',
     'certificates.verify.intro': '扫描执照上的二维码，或粘贴电子执照（vc+jwt）或凭证编号，即可核验其真伪和状态。',
-    'certificates.verify.label': '电子执照或凭证编号',
-    'certificates.verify.hint': '粘贴以 eyJ 开头的 vc+jwt 字符串，或执照上的电子凭证编号。',
+    'certificates.verify.label': '电子执照、凭证编号或统一社会信用代码',
+    'certificates.verify.hint': '粘贴以 eyJ 开头的 vc+jwt 字符串，或执照上的电子凭证编号，或 18 位统一社会信用代码（核验该企业现行执照）。',
     'certificates.verify.submit': '核验',
     'certificates.verify.result': '核验结果',
     'certificates.verify.offline': '也可离线核验：从 /.well-known/jwks.json 取得公钥，用任何 JOSE 库校验 ES256 签名，再按 Bitstring Status List 查询状态。',
@@ -40,7 +40,8 @@ export const certificatesMessages: MessageBundle = {
     'certificates.reason.status_unavailable': '无法取得状态列表。',
     'certificates.reason.revoked': '登记机关已撤销该执照（如注销、吊销或已换发新照）。',
     'certificates.reason.suspended': '登记机关已暂停该执照。',
-    'certificates.reason.unknown_credential': '没有这个凭证编号。',
+    'certificates.reason.unknown_credential': '没有这个凭证编号，或该企业没有电子营业执照。',
+    'certificates.reason.invalid_uscc': '统一社会信用代码不正确（校验位不符或含有不允许的字母）。',
 
     'certificates.licence.uscc': '统一社会信用代码',
     'certificates.licence.name': '名称',
@@ -87,8 +88,9 @@ export const certificatesMessages: MessageBundle = {
     'certificates.verify.title': 'Verify an electronic business licence',
     'certificates.verify.intro':
       'Scan the QR code on a licence, or paste an electronic licence (vc+jwt) or its credential number, to check that it is genuine and in force.',
-    'certificates.verify.label': 'Electronic licence or credential number',
-    'certificates.verify.hint': 'Paste the vc+jwt string that starts with eyJ, or the credential number printed on the licence.',
+    'certificates.verify.label': 'Electronic licence, credential number or credit code',
+    'certificates.verify.hint':
+      'Paste the vc+jwt string that starts with eyJ, the credential number printed on the licence, or an 18-character unified social credit code (checks the company’s current licence).',
     'certificates.verify.submit': 'Verify',
     'certificates.verify.result': 'Result',
     'certificates.verify.offline':
@@ -120,7 +122,8 @@ export const certificatesMessages: MessageBundle = {
     'certificates.reason.status_unavailable': 'The status list could not be read.',
     'certificates.reason.revoked': 'The registration authority revoked this licence (deregistered, withdrawn or replaced by a new licence).',
     'certificates.reason.suspended': 'The registration authority suspended this licence.',
-    'certificates.reason.unknown_credential': 'There is no credential with this number.',
+    'certificates.reason.unknown_credential': 'There is no credential with this number, or the company has no electronic licence.',
+    'certificates.reason.invalid_uscc': 'This is not a valid unified social credit code (wrong check character or letters it may not hold).',
 
     'certificates.licence.uscc': 'Unified social credit code',
     'certificates.licence.name': 'Name',

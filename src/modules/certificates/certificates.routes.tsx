@@ -11,7 +11,14 @@ import { feedOf } from './certificates.feed.js';
 import { invalidateKeyCache, listPublicKeys } from './certificates.keys.js';
 import { canDownloadLicence } from './certificates.policy.js';
 import { getLicence, issuerId, licenceContextPath, listLicencesOf, rotateSigningKey, verifyUrl } from './certificates.service.js';
-import { statusListCredential, verifyCredential, verifyCredentialById, maxCredentialLength, type VerificationResult } from './certificates.verify.js';
+import {
+  statusListCredential,
+  verifyCredential,
+  verifyCredentialById,
+  verifyLicenceOfUscc,
+  maxCredentialLength,
+  type VerificationResult,
+} from './certificates.verify.js';
 import { KeysPage, LicencePage, LicencesPage, VerifyPage, subjectOf, type LicenceListItem } from './views/certificates.views.js';
 
 const Problem = Type.Object(
@@ -159,8 +166,10 @@ export async function registerCertificatesRoutes(app: App, ctx: AppContext): Pro
     async (request, reply) => {
       const input = (request.query.credential ?? '').trim();
       let result: VerificationResult | null = null;
-      if (input !== '') result = /^[0-9a-f-]{36}$/i.test(input) ? await verifyCredentialById(db, ctx, input) : await verifyCredential(db, ctx, input);
-      const status = result && (result.reason === 'malformed' || result.reason === 'too_large') ? 400 : 200;
+      if (/^[0-9a-f-]{36}$/i.test(input)) result = await verifyCredentialById(db, ctx, input);
+      else if (/^[0-9A-Za-z]{18}$/.test(input)) result = await verifyLicenceOfUscc(db, ctx, input);
+      else if (input !== '') result = await verifyCredential(db, ctx, input);
+      const status = result && ['malformed', 'too_large', 'invalid_uscc'].includes(result.reason) ? 400 : 200;
       return sendPage(
         request,
         reply,

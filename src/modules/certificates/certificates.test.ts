@@ -403,6 +403,19 @@ describe('certificates', () => {
       expect(junk.body).toContain('not a well-formed vc+jwt');
       const unknown = await app.inject({ method: 'GET', url: `/verify?credential=00000000-0000-4000-8000-000000000000&lang=en` });
       expect(unknown.body).toContain('There is no credential with this number');
+      // By unified social credit code: the company's current licence; a wrong check character is named.
+      const byCode = await app.inject({ method: 'GET', url: `/verify?credential=${demo.uscc}&lang=en` });
+      expect(byCode.statusCode).toBe(200);
+      expect(byCode.body).toMatch(/data-verdict="(valid|revoked)"/);
+      expect(byCode.body).toContain(demo.name);
+      for (const bad of ['91510107MA6CBX7Q6X', '9111000060003IOZSV']) {
+        const wrong = await app.inject({ method: 'GET', url: `/verify?credential=${bad}&lang=en` });
+        expect(wrong.statusCode).toBe(400);
+        expect(wrong.body).toContain('data-verdict="invalid"');
+        expect(wrong.body).toContain('not a valid unified social credit code');
+      }
+      const noLicence = await app.inject({ method: 'GET', url: `/verify?credential=91110000600037341L&lang=en` });
+      expect(noLicence.body).toContain('the company has no electronic licence');
       const empty = await app.inject({ method: 'GET', url: '/verify' });
       expect(empty.statusCode).toBe(200);
       expect(empty.body).not.toContain('data-verdict');

@@ -2,6 +2,7 @@ import { CompactSign, compactVerify, decodeProtectedHeader, type ProtectedHeader
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/db.js';
 import { activeSigningKey, findPublicKey, signingAlg } from './certificates.keys.js';
+import { checkUscc } from '../identity/index.js';
 import { feedOf } from './certificates.feed.js';
 import * as repo from './certificates.repository.js';
 import type { StatusPurpose } from './certificates.schema.js';
@@ -27,7 +28,8 @@ export type ReasonCode =
   | 'status_unavailable'
   | 'revoked'
   | 'suspended'
-  | 'unknown_credential';
+  | 'unknown_credential'
+  | 'invalid_uscc';
 
 export interface VerificationResult {
   verdict: Verdict;
@@ -232,6 +234,18 @@ export async function verifyCredential(executor: Executor, ctx: AppContext, inpu
   if (seen.revocation) return fail('revoked', 'revoked', found);
   if (seen.suspension) return fail('suspended', 'suspended', found);
   return { ...fail('valid', 'ok', found), verdict: 'valid' };
+}
+
+/**
+ * Verifies the current licence of a company by its unified social credit code (typed on the verify page).
+ * A code with a wrong check character or letters outside the standard's set is answered as such.
+ */
+export async function verifyLicenceOfUscc(executor: Executor, ctx: AppContext, input: string): Promise<VerificationResult> {
+  const checked = checkUscc(input);
+  if (!checked.ok) return fail('invalid', 'invalid_uscc');
+  const row = await repo.latestCredentialOf(executor, checked.value);
+  if (!row) return fail('invalid', 'unknown_credential');
+  return verifyCredential(executor, ctx, row.jwt);
 }
 
 /** Verifies a stored credential by its id (the QR code carries the id). */
