@@ -21,6 +21,7 @@ export const enterpriseMessages: MessageBundle = {
     'enterprise.home.noApplications': '还没有登记申请。',
     'enterprise.home.companies': '我可办理的企业',
     'enterprise.home.change': '申请变更登记',
+    'enterprise.home.licences': '电子营业执照（查看、下载）',
 
     'enterprise.name.title': '企业名称自主申报',
     'enterprise.name.intro':
@@ -206,6 +207,7 @@ export const enterpriseMessages: MessageBundle = {
     'enterprise.home.noApplications': 'You have no registration applications yet.',
     'enterprise.home.companies': 'Companies you act for',
     'enterprise.home.change': 'Apply for a change of registration',
+    'enterprise.home.licences': 'Electronic business licences (view, download)',
 
     'enterprise.name.title': 'Declare a company name',
     'enterprise.name.intro':

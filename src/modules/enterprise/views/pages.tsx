@@ -78,6 +78,9 @@ export function EnterpriseHomePage({ v }: { v: HubView }) {
       {v.companies.length > 0 && (
         <section aria-labelledby="companies-h">
           <h2 id="companies-h">{t('enterprise.home.companies')}</h2>
+          <p>
+            <a href="/licences">{t('enterprise.home.licences')}</a>
+          </p>
           <ul>
             {v.companies.map((c) => (
               <li key={c.uscc}>
@@ -481,27 +484,29 @@ export function StaffQueuePage({ rows }: { rows: { id: string; title: string; st
       {rows.length === 0 ? (
         <p>{t('enterprise.staff.empty')}</p>
       ) : (
-        <table>
-          <caption class="visually-hidden">{t('enterprise.staff.title')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('enterprise.staff.col.application')}</th>
-              <th scope="col">{t('enterprise.app.status')}</th>
-              <th scope="col">{t('enterprise.app.submittedAt')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <a href={`/staff/enterprise/applications/${r.id}`}>{r.title}</a>
-                </td>
-                <td>{r.status}</td>
-                <td>{r.submittedAt}</td>
+        <div class="table-scroll">
+          <table>
+            <caption class="visually-hidden">{t('enterprise.staff.title')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('enterprise.staff.col.application')}</th>
+                <th scope="col">{t('enterprise.app.status')}</th>
+                <th scope="col">{t('enterprise.app.submittedAt')}</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <a href={`/staff/enterprise/applications/${r.id}`}>{r.title}</a>
+                  </td>
+                  <td>{r.status}</td>
+                  <td>{r.submittedAt}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </Layout>
   );
@@ -660,31 +665,26 @@ export function CompanyPage({
           </>
         ))}
       </dl>
-      <h2>{t('enterprise.company.changes')}</h2>
+      <h2 id="changes-h">{t('enterprise.company.changes')}</h2>
       {v.changes.length === 0 ? (
         <p>{t('enterprise.company.noChanges')}</p>
       ) : (
-        <table>
-          <caption class="visually-hidden">{t('enterprise.company.changes')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('enterprise.company.changeDate')}</th>
-              <th scope="col">{t('enterprise.company.changeItem')}</th>
-              <th scope="col">{t('enterprise.company.before')}</th>
-              <th scope="col">{t('enterprise.company.after')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {v.changes.map((c, i) => (
-              <tr key={i}>
-                <td>{c.at}</td>
-                <td>{c.item}</td>
-                <td>{c.before}</td>
-                <td>{c.after}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        // A list, not a four-column table: it reads well on a 360-px phone.
+        <ol class="card-list" aria-labelledby="changes-h">
+          {v.changes.map((c, i) => (
+            <li class="card" key={i}>
+              <h3>
+                {c.at} · {c.item}
+              </h3>
+              <dl class="summary-list">
+                <dt>{t('enterprise.company.before')}</dt>
+                <dd>{c.before}</dd>
+                <dt>{t('enterprise.company.after')}</dt>
+                <dd>{c.after}</dd>
+              </dl>
+            </li>
+          ))}
+        </ol>
       )}
       <p>
         <a href="/enterprises">{t('enterprise.register.back')}</a>
