@@ -5,6 +5,7 @@ import { describeInBrowser, useBrowser } from './support/suite.js';
 import { SignInPage } from './pages/sign-in.page.js';
 import { StaffSignInPage } from './pages/staff.page.js';
 import {
+  ChangeRegistrationPage,
   ConfirmationPage,
   EstablishmentPage,
   NameDeclarationPage,
@@ -135,4 +136,24 @@ describeInBrowser('enterprise registration (issue 4)', () => {
       await register.expectAccessible('company page');
     }, 180_000);
   }
+
+  it('changes the business scope straight through: decided by the system, completed within seconds (zh-CN)', async () => {
+    const rep = await citizen('zh-CN', { phone: '13800000004' });
+    const form = new ChangeRegistrationPage(rep);
+    expect((await form.open('91510107MA6CBX7Q6L'))?.status()).toBe(200);
+    await form.expectAccessible('change registration');
+    await form.addScope('conference');
+    expect((await form.send())?.status()).toBe(200);
+    const application = new RegistrationApplicationPage(rep);
+    const id = application.id;
+    let status: string | null = null;
+    for (let i = 0; i < 40 && status !== 'completed'; i++) {
+      await application.open(id);
+      status = await application.status();
+      if (status !== 'completed') await rep.waitForTimeout(250);
+    }
+    expect(status).toBe('completed');
+    await expect(rep.locator('main').textContent()).resolves.toContain('系统按规则自动核准');
+    await application.expectAccessible('completed change');
+  }, 120_000);
 });

@@ -129,3 +129,19 @@ export class PublicRegisterPage extends BasePage {
     return this.page.locator(`main a[href="/enterprises/${uscc}"]`);
   }
 }
+
+export class ChangeRegistrationPage extends BasePage {
+  readonly form = this.page.locator('main form[method="post"]');
+
+  open(uscc: string): Promise<Response | null> {
+    return this.goto(`/enterprise/companies/${uscc}/change`);
+  }
+
+  async addScope(code: string): Promise<void> {
+    await this.form.locator(`input[name="scopeCodes"][value="${code}"]`).check();
+  }
+
+  send(): Promise<Response | null> {
+    return this.submit(this.form);
+  }
+}
