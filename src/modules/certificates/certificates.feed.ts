@@ -37,8 +37,9 @@ export class StatusFeed {
     if (ctx.database.kind === 'pglite') {
       const unlisten = await (client as PGlite).listen(statusChannel, (payload) => this.changed(payload));
       this.connected = true;
+      // `live` stays as it was on close: the process is ending, and requests still draining must not fall
+      // back to a database that is about to close.
       this.stop = async () => {
-        this.connected = false;
         await unlisten().catch(() => undefined);
       };
       return;
@@ -59,7 +60,6 @@ export class StatusFeed {
     await connection.query(`LISTEN ${statusChannel}`);
     this.connected = true;
     this.stop = async () => {
-      this.connected = false;
       connection.off('notification', onNotification);
       await connection.query(`UNLISTEN ${statusChannel}`).catch(() => undefined);
       connection.release();
