@@ -149,8 +149,9 @@ export async function findPublicKey(executor: Executor, ctx: AppContext, kid: st
   return cacheOf(ctx).find(executor, kid, Date.now());
 }
 
-export async function listPublicKeys(executor: Executor, ctx: AppContext): Promise<PublicKeyEntry[]> {
-  return [...(await cacheOf(ctx).publicKeys_(executor, Date.now())).values()];
+/** Every published key; `fresh` re-reads them (at most once a second) so a rotation elsewhere shows at once. */
+export async function listPublicKeys(executor: Executor, ctx: AppContext, fresh = false): Promise<PublicKeyEntry[]> {
+  return [...(await cacheOf(ctx).publicKeys_(executor, Date.now(), fresh)).values()];
 }
 
 export function invalidateKeyCache(ctx: AppContext): void {

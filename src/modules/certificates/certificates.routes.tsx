@@ -79,7 +79,7 @@ export async function registerCertificatesRoutes(app: App, ctx: AppContext): Pro
       },
     },
     async (_request, reply) => {
-      const keys = await listPublicKeys(db, ctx);
+      const keys = await listPublicKeys(db, ctx, true);
       reply.header('cache-control', 'public, max-age=300');
       return {
         keys: keys.map((k) => ({
