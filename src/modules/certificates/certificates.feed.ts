@@ -27,6 +27,14 @@ export class StatusFeed {
     return this.epoch * 1_000_000_000 + (this.generations.get(listId) ?? 0);
   }
 
+  /**
+   * Marks a list changed in this process at once (called by the change itself), so this process never waits
+   * for its own notification; other instances learn it when the NOTIFY arrives, milliseconds after the commit.
+   */
+  touch(listId: string): void {
+    this.changed(listId);
+  }
+
   private changed(listId: string): void {
     this.generations.set(listId, (this.generations.get(listId) ?? 0) + 1);
   }

@@ -36,6 +36,11 @@ export interface PublicKeyEntry {
   retiredAt: Date | null;
 }
 
+async function entryOf(row: repo.SigningKeyRow): Promise<PublicKeyEntry> {
+  const jwk = { ...row.publicJwk, kid: row.kid, alg: row.alg, use: 'sig' } as JWK;
+  return { kid: row.kid, status: row.status, jwk, key: (await importJWK(jwk, row.alg)) as CryptoKey, createdAt: row.createdAt, retiredAt: row.retiredAt };
+}
+
 interface SigningKey {
   kid: string;
   key: CryptoKey;
@@ -56,21 +61,11 @@ class KeyCache {
   }
 
   async publicKeys_(executor: Executor, now: number, force = false): Promise<Map<string, PublicKeyEntry>> {
-    // Reloaded now and then (another instance may have rotated), or at once on an unknown kid, at most once a second.
+    // Reloaded now and then (another instance may have rotated), or when asked, at most once a second.
     if (this.loadedAt === 0 || now - this.loadedAt > 30_000 || (force && now - this.loadedAt > 1000)) {
       const rows = await repo.listSigningKeys(executor);
       const next = new Map<string, PublicKeyEntry>();
-      for (const row of rows) {
-        const jwk = { ...row.publicJwk, kid: row.kid, alg: row.alg, use: 'sig' } as JWK;
-        next.set(row.kid, {
-          kid: row.kid,
-          status: row.status,
-          jwk,
-          key: (await importJWK(jwk, row.alg)) as CryptoKey,
-          createdAt: row.createdAt,
-          retiredAt: row.retiredAt,
-        });
-      }
+      for (const row of rows) next.set(row.kid, await entryOf(row));
       this.publicKeys = next;
       this.loadedAt = now;
     }
@@ -80,7 +75,13 @@ class KeyCache {
   async find(executor: Executor, kid: string, now: number): Promise<PublicKeyEntry | undefined> {
     const known = (await this.publicKeys_(executor, now)).get(kid);
     if (known) return known;
-    return (await this.publicKeys_(executor, now, true)).get(kid);
+    // Not known here: another instance may have just rotated. One indexed read of that kid, no more (a made-up
+    // kid costs what any other lookup costs, and a real new key is found at once).
+    const row = await repo.findSigningKey(executor, kid);
+    if (!row) return undefined;
+    const entry = await entryOf(row);
+    this.publicKeys.set(kid, entry);
+    return entry;
   }
 
   getSigning(): SigningKey | null {

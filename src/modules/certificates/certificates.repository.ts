@@ -16,6 +16,11 @@ export async function listSigningKeys(ex: Executor): Promise<SigningKeyRow[]> {
   return ex.select().from(signingKeys).orderBy(desc(signingKeys.createdAt));
 }
 
+export async function findSigningKey(ex: Executor, kid: string): Promise<SigningKeyRow | undefined> {
+  const [row] = await ex.select().from(signingKeys).where(eq(signingKeys.kid, kid)).limit(1);
+  return row;
+}
+
 export async function findActiveSigningKey(ex: Executor): Promise<SigningKeyRow | undefined> {
   const [row] = await ex.select().from(signingKeys).where(eq(signingKeys.status, 'active')).limit(1);
   return row;

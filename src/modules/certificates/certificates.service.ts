@@ -5,6 +5,7 @@ import type { Executor } from '../../platform/db/db.js';
 import { recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
 import { ValidationError, NotFoundError, ConflictError } from '../../platform/http/errors.js';
 import { checkUscc } from '../identity/index.js';
+import { feedOf } from './certificates.feed.js';
 import * as repo from './certificates.repository.js';
 import { activeSigningKey, rotateKey, signingAlg } from './certificates.keys.js';
 import type { CredentialState, LicenceFields, StatusPurpose } from './certificates.schema.js';
@@ -192,6 +193,7 @@ async function changeState(
   if (!entry) throw new Error(`Credential ${credentialId} has no ${change.purpose} entry`);
   const now = ctx.clock.now();
   await repo.setStatusBit(executor, entry.listId, credentialId, change.bit, now);
+  feedOf(ctx).touch(entry.listId);
   await repo.setCredentialState(executor, credentialId, change.to, now, reason.slice(0, 500) || null);
   await recordAudit(executor, {
     ...by,

@@ -8,7 +8,9 @@ import type { App } from '../../platform/http/types.js';
 import { ValidationError } from '../../platform/http/errors.js';
 import { auditLog } from '../../platform/platform.schema.js';
 import { createTestApp, manualClock, TestClient, type TestContext } from '../../../test/helpers.js';
-import { createUser, type TestUser } from '../../../test/factories.js';
+import { createUser, waitFor, type TestUser } from '../../../test/factories.js';
+import { feedOf } from './certificates.feed.js';
+import { verifyCredential } from './certificates.verify.js';
 import { identityModule } from '../identity/index.js';
 import {
   issueBusinessLicence,
@@ -235,6 +237,25 @@ describe('certificates', () => {
       .from(auditLog)
       .where(and(eq(auditLog.action, 'certificates.revoke'), eq(auditLog.resourceId, credentialId)));
     expect(audit?.detail).toMatchObject({ reason: '注销登记' });
+  });
+
+  it('another instance sharing the database sees a revocation once the NOTIFY arrives, and a rotated key', async () => {
+    // A second instance: the same database, its own caches and subscription.
+    const other = { ...ctx };
+    await feedOf(other).start(other);
+    try {
+      expect(feedOf(other).live).toBe(true);
+      const { credentialId } = await issue();
+      const jwt = await jwtOf(credentialId);
+      expect((await verifyCredential(other.db, other, jwt)).verdict).toBe('valid'); // cached there now
+      await ctx.db.transaction((tx) => revokeCredential(tx, ctx, credentialId, '吊销营业执照'));
+      await waitFor(async () => (await verifyCredential(other.db, other, jwt)).verdict === 'revoked', 5000, 20);
+      await ctx.db.transaction((tx) => rotateSigningKey(tx, ctx));
+      const fresh = await issue();
+      expect((await verifyCredential(other.db, other, await jwtOf(fresh.credentialId))).verdict).toBe('valid');
+    } finally {
+      await feedOf(other).close();
+    }
   });
 
   it('suspends and reinstates', async () => {
