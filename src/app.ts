@@ -26,6 +26,8 @@ import { inboxModule } from './modules/inbox/index.js';
 import { filesModule } from './platform/files/files.routes.js';
 import { sandboxModule } from './modules/sandbox/index.js';
 import { casesModule } from './modules/cases/index.js';
+import { certificatesModule } from './modules/certificates/index.js';
+import { enterpriseModule } from './modules/enterprise/index.js';
 import { hallModule } from './modules/hall/index.js';
 import { open311Module } from './modules/hall/open311/index.js';
 import type { AppModule } from './platform/module.js';
@@ -40,6 +42,8 @@ export const modules: AppModule[] = [
   filesModule,
   sandboxModule,
   casesModule,
+  certificatesModule,
+  enterpriseModule,
   hallModule,
   open311Module,
 ];

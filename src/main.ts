@@ -3,6 +3,7 @@ import { createContext, closeContext } from './platform/bootstrap.js';
 import { verifyAuditChain } from './platform/audit/audit.js';
 import { modules } from './app.js';
 import { serve } from './server.js';
+import { rotateSigningKey } from './modules/certificates/index.js';
 
 const usage = `Usage: servicehall <command>
 
@@ -11,7 +12,8 @@ Commands:
   worker         run jobs only
   migrate        apply database migrations and exit
   seed           write the demo data (idempotent) and exit
-  audit-verify   check the audit log's hash chain; names the first tampered record`;
+  audit-verify   check the audit log's hash chain; names the first tampered record
+  rotate-credential-key  retire the credential issuer key (it stays published) and sign with a new one`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'serve';
@@ -49,6 +51,11 @@ async function main(argv: string[]): Promise<number> {
       else console.error(`Audit chain broken at record ${report.firstBadSeq}: ${report.reason} (${report.checked} records before it are intact)`);
       await closeContext(ctx);
       return report.ok ? 0 : 1;
+    }
+    case 'rotate-credential-key': {
+      const result = await ctx.db.transaction((tx) => rotateSigningKey(tx, ctx));
+      console.log(`Issuer key rotated: now signing with ${result.active}${result.retired ? `; ${result.retired} retired and still published` : ''}`);
+      break;
     }
     default:
       console.error(`Unknown command "${command}"\n\n${usage}`);

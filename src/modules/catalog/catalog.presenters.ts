@@ -1,3 +1,4 @@
+import { applyPathOf } from './catalog.apply-paths.js';
 import { formatMoney, type Locale, type Translate } from '../../platform/i18n/i18n.js';
 import type { DepartmentRow, LifeEventRow } from './catalog.repository.js';
 import type { CatalogItem } from './catalog.service.js';
@@ -50,6 +51,8 @@ export interface ServiceDetailView {
   lifeEvents: LinkView[];
   version: number;
   updatedAt: Date;
+  /** Where "Apply" leads (a module's own journey, or the generic form). */
+  applyHref: string;
 }
 
 export function formatLimit(t: Translate, limit: TimeLimit): string {
@@ -126,6 +129,7 @@ export function presentServiceDetail(t: Translate, locale: Locale, item: Catalog
     ),
     version: item.version,
     updatedAt: item.versionCreatedAt,
+    applyHref: applyPathOf(item.code),
   };
 }
 

@@ -14,6 +14,7 @@ export const catalogModule: AppModule = {
 export { getCurrentItem, getItemVersion, listDepartments, listLifeEvents, findServices, seedCatalog, type CatalogItem } from './catalog.service.js';
 export { departmentSeed, type DepartmentSeed } from './catalog.seed-departments.js';
 export { itemSeed, type ItemSeed } from './catalog.seed-items.js';
+export { setApplyPath, applyPathOf } from './catalog.apply-paths.js';
 export { checkFormDefinition, checkWorkflowDefinition, defaultWorkflow } from './catalog.definitions.js';
 export type {
   ApplicantKind,

@@ -38,6 +38,7 @@ export {
   setProductProvider,
   resetProductProviders,
   enterpriseRegistrationProvider,
+  sandboxEnterpriseRegister,
   issuedCertificatesProvider,
   type Child,
   type DataProduct,

@@ -102,6 +102,23 @@ export async function listEnterpriseMembers(ex: Executor, enterpriseId: string):
   return repo.listMembers(ex, enterpriseId);
 }
 
+/**
+ * Records a company that registration has just created, and who may act for it (issue 4: the enterprise module
+ * calls this in its own transaction when a company is established). Existing rows are left alone.
+ */
+export async function registerEnterprise(
+  ex: Executor,
+  company: { uscc: string; name: string },
+  members: { userId: string; role: repo.MemberRole }[],
+): Promise<EnterpriseView> {
+  const id = await repo.insertEnterpriseIfAbsent(ex, company.uscc, company.name);
+  await repo.insertMembersIfAbsent(
+    ex,
+    members.map((m) => ({ enterpriseId: id, userId: m.userId, role: m.role })),
+  );
+  return { id, uscc: company.uscc, name: company.name };
+}
+
 /** A citizen's id by phone number (demo seeds of other modules). */
 export async function findCitizenIdByPhone(ex: Executor, phone: string): Promise<string | undefined> {
   const user = await repo.findUserByPhone(ex, phone);

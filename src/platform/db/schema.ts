@@ -6,5 +6,7 @@ export * from '../../modules/identity/identity.schema.js';
 export * from '../../modules/catalog/catalog.schema.js';
 export * from '../../modules/exchange/exchange.schema.js';
 export * from '../../modules/cases/cases.schema.js';
+export * from '../../modules/certificates/certificates.schema.js';
+export * from '../../modules/enterprise/enterprise.schema.js';
 export * from '../../modules/hall/hall.schema.js';
 export * from '../../modules/hall/open311/open311.schema.js';

@@ -161,7 +161,7 @@ export function ServiceItemPage({ item }: { item: ServiceDetailView }) {
       <h1>{item.name}</h1>
       <p>{item.description}</p>
       <p>
-        <a class="button button-primary" href={`/services/${encodeURIComponent(item.code)}/apply`}>
+        <a class="button button-primary" href={item.applyHref}>
           {t('catalog.item.apply')}
         </a>
       </p>
