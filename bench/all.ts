@@ -12,6 +12,8 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** name → script, in the order the issues came. */
 const benchmarks: [string, string][] = [
   ['cases', 'run.ts'],
+  ['enterprise', 'enterprise.ts'],
+  ['certificates', 'certificates.ts'],
   ['hall', 'hall.ts'],
   ['routing', 'routing.ts'],
 ];
