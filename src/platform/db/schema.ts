@@ -6,3 +6,4 @@ export * from '../../modules/identity/identity.schema.js';
 export * from '../../modules/catalog/catalog.schema.js';
 export * from '../../modules/exchange/exchange.schema.js';
 export * from '../../modules/cases/cases.schema.js';
+export * from '../../modules/transit/transit.schema.js';
