@@ -7,6 +7,7 @@ export default defineConfig({
     './src/platform/payments/payments.schema.ts',
     './src/platform/delivery/delivery.schema.ts',
     './src/modules/*/*.schema.ts',
+    './src/modules/*/*/*.schema.ts',
   ],
   out: './migrations',
 });

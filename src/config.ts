@@ -48,6 +48,15 @@ export interface Config {
   sandboxCourierAutoSeconds: number;
   /** Seconds anonymous public catalogue pages (and current item views) are micro-cached per process; 0 switches it off. */
   publicPageCacheSeconds: number;
+  /** Transit live: `live` takes time from the wall clock, `replay` from the newest ingested vehicle position. */
+  transitClock: 'live' | 'replay';
+  /** Transit live: MQTT broker for vehicle positions (topic servicehall/transit/<agency>/positions); unset = no MQTT. */
+  mqttUrl: string | undefined;
+  /** Transit live: a vehicle silent this long leaves the live view. */
+  transitVehicleTimeoutSeconds: number;
+  /** Transit live: operators' GTFS-Realtime VehiclePositions feeds to poll, `agency=url` separated by spaces or commas. */
+  transitGtfsRtFeeds: { agencyCode: string; url: string }[];
+  transitGtfsRtPollSeconds: number;
   version: string;
 }
 
@@ -129,8 +138,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxConsolePublic: take('SANDBOX_CONSOLE_PUBLIC', bool(env.SANDBOX_CONSOLE_PUBLIC, false)),
     sandboxCourierAutoSeconds: take('SANDBOX_COURIER_AUTO_SECONDS', int(env.SANDBOX_COURIER_AUTO_SECONDS, 0, 0, 86400)),
     publicPageCacheSeconds: take('PUBLIC_PAGE_CACHE_SECONDS', int(env.PUBLIC_PAGE_CACHE_SECONDS, 5, 0, 300)),
+    transitClock: env.TRANSIT_CLOCK === 'replay' ? 'replay' : 'live',
+    mqttUrl: env.MQTT_URL || undefined,
+    transitVehicleTimeoutSeconds: take('TRANSIT_VEHICLE_TIMEOUT_SECONDS', int(env.TRANSIT_VEHICLE_TIMEOUT_SECONDS, 300, 10, 86400)),
+    transitGtfsRtFeeds: (env.TRANSIT_GTFSRT_FEEDS ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((entry) => {
+        const at = entry.indexOf('=');
+        return { agencyCode: entry.slice(0, at), url: entry.slice(at + 1) };
+      }),
+    transitGtfsRtPollSeconds: take('TRANSIT_GTFSRT_POLL_SECONDS', int(env.TRANSIT_GTFSRT_POLL_SECONDS, 15, 1, 3600)),
     version: packageVersion,
   };
+  if (env.TRANSIT_CLOCK && !['live', 'replay'].includes(env.TRANSIT_CLOCK)) problems.push(`TRANSIT_CLOCK must be live or replay, got "${env.TRANSIT_CLOCK}"`);
+  if (config.mqttUrl && !/^(mqtts?|wss?|tcp):\/\//.test(config.mqttUrl)) problems.push('MQTT_URL must start with mqtt://, mqtts://, ws:// or wss://');
+  for (const f of config.transitGtfsRtFeeds) {
+    if (!/^[a-z0-9-]+$/.test(f.agencyCode) || !/^https?:\/\//.test(f.url))
+      problems.push(`TRANSIT_GTFSRT_FEEDS entries must be agency=http(s)://url, got "${f.agencyCode}=${f.url}"`);
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
   }

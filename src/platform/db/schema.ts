@@ -7,3 +7,4 @@ export * from '../../modules/catalog/catalog.schema.js';
 export * from '../../modules/exchange/exchange.schema.js';
 export * from '../../modules/cases/cases.schema.js';
 export * from '../../modules/transit/transit.schema.js';
+export * from '../../modules/transit/live/live.schema.js';

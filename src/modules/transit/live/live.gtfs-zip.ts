@@ -10,7 +10,13 @@ type Row = Record<string, string>;
 function table(files: Record<string, Uint8Array>, name: string): Row[] {
   const entry = Object.keys(files).find((k) => k === name || k.endsWith(`/${name}`));
   if (!entry) return [];
-  return parse(strFromU8(files[entry]!), { columns: (h: string[]) => h.map((c) => c.trim()), bom: true, skip_empty_lines: true, relax_column_count: true, trim: true }) as Row[];
+  return parse(strFromU8(files[entry]!), {
+    columns: (h: string[]) => h.map((c) => c.trim()),
+    bom: true,
+    skip_empty_lines: true,
+    relax_column_count: true,
+    trim: true,
+  }) as Row[];
 }
 
 /**
@@ -45,7 +51,12 @@ export function loadGtfsZip(path: string, agencyCode: string): LiveNetwork {
   const frequencies = new Map<string, LiveFrequency[]>();
   for (const r of table(files, 'frequencies.txt')) {
     const list = frequencies.get(r.trip_id!) ?? [];
-    list.push({ start: parseGtfsTime(r.start_time ?? ''), end: parseGtfsTime(r.end_time ?? ''), headway: Number(r.headway_secs), exactTimes: r.exact_times === '1' });
+    list.push({
+      start: parseGtfsTime(r.start_time ?? ''),
+      end: parseGtfsTime(r.end_time ?? ''),
+      headway: Number(r.headway_secs),
+      exactTimes: r.exact_times === '1',
+    });
     frequencies.set(r.trip_id!, list);
   }
   const feed: RawFeed = {

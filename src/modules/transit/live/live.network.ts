@@ -6,7 +6,15 @@ import type { LiveFrequency, LiveNetwork, LiveShape, LiveStop, LiveTrip } from '
 export interface RawFeed {
   timezone: string;
   stops: { id: string; name: string; lat: number; lon: number }[];
-  trips: { id: string; routeId: string; serviceId: string; directionId: number | null; blockId: string | null; shapeId: string | null; headsign: string | null }[];
+  trips: {
+    id: string;
+    routeId: string;
+    serviceId: string;
+    directionId: number | null;
+    blockId: string | null;
+    shapeId: string | null;
+    headsign: string | null;
+  }[];
   /** Per trip, ordered by stop sequence; times in seconds after the service day's start. */
   stopTimes: Map<string, { stopId: string; stopSequence: number; arrival: number; departure: number; timepoint: boolean }[]>;
   /** Per shape, ordered points. */
@@ -82,6 +90,119 @@ export function buildNetwork(agencyCode: string, feed: RawFeed): LiveNetwork {
       frequencies: feed.frequencies.get(t.id) ?? [],
     });
   }
+  const calendars = new Map(feed.calendars.map((c) => [c.serviceId, c]));
+  const exceptions = new Map<string, Map<string, boolean>>();
+  for (const e of feed.calendarDates) {
+    let m = exceptions.get(e.date);
+    if (!m) exceptions.set(e.date, (m = new Map()));
+    m.set(e.serviceId, e.added);
+  }
+  const servicesOn = (date: string): Set<string> => {
+    const set = new Set<string>();
+    const wd = weekdayOf(date);
+    for (const c of calendars.values()) if (c.days[wd] && date >= c.start && date <= c.end) set.add(c.serviceId);
+    for (const [serviceId, added] of exceptions.get(date) ?? []) {
+      if (added) set.add(serviceId);
+      else set.delete(serviceId);
+    }
+    return set;
+  };
+  return indexNetwork(agencyCode, feed.timezone, stops, trips, shapes, servicesOn, origin);
+}
+
+function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The part of the transit module's in-memory network (`loadNetwork`) the live engine reads. */
+export interface TransitNetworkLike {
+  stops: Map<string, { id: string; agencyCode: string; name: string; lat: number; lon: number; locationType?: number | null }>;
+  trips: Map<
+    string,
+    {
+      id: string;
+      agencyCode: string;
+      routeId: string;
+      serviceId: string;
+      directionId: number | null;
+      blockId: string | null;
+      shapeId: string;
+      headsign: string | null;
+      stopTimes: { stopId: string; stopSequence: number; arrival: number; departure: number; timed: boolean; dist: number }[];
+      frequencies: { startTime: number; endTime: number; headwaySecs: number; exactTimes: number }[];
+    }
+  >;
+  shapes: Map<string, { id: string; agencyCode: string; lats: Float64Array; lons: Float64Array; dists: Float64Array; length: number }>;
+  timezoneOf(agencyCode: string): string;
+  servicesActiveOn(date: string, agencyCode?: string): Set<string>;
+}
+
+/** Adapts one agency of the transit module's network to the live engine's (planar shapes, per-agency indexes). */
+export function fromTransitNetwork(tn: TransitNetworkLike, agencyCode: string): LiveNetwork {
+  const stops = new Map<string, LiveStop>();
+  let latSum = 0;
+  let lonSum = 0;
+  for (const s of tn.stops.values()) {
+    if (s.agencyCode !== agencyCode) continue;
+    stops.set(s.id, { id: s.id, name: s.name, lat: s.lat, lon: s.lon });
+    latSum += s.lat;
+    lonSum += s.lon;
+  }
+  const origin = stops.size ? { lat: latSum / stops.size, lon: lonSum / stops.size } : { lat: 0, lon: 0 };
+  const proj = projector(origin);
+  const shapes = new Map<string, LiveShape>();
+  for (const s of tn.shapes.values()) {
+    if (s.agencyCode !== agencyCode) continue;
+    const xs = new Float64Array(s.lats.length);
+    const ys = new Float64Array(s.lats.length);
+    for (let i = 0; i < xs.length; i++) {
+      xs[i] = proj.x(s.lons[i]!);
+      ys[i] = proj.y(s.lats[i]!);
+    }
+    shapes.set(s.id, { id: s.id, xs, ys, dists: s.dists, length: s.length });
+  }
+  const trips = new Map<string, LiveTrip>();
+  for (const t of tn.trips.values()) {
+    if (t.agencyCode !== agencyCode || t.stopTimes.length < 2 || !shapes.has(t.shapeId)) continue;
+    trips.set(t.id, {
+      id: t.id,
+      routeId: t.routeId,
+      serviceId: t.serviceId,
+      directionId: t.directionId,
+      blockId: t.blockId,
+      shapeId: t.shapeId,
+      headsign: t.headsign,
+      stopTimes: t.stopTimes.map((st) => ({
+        stopId: st.stopId,
+        stopSequence: st.stopSequence,
+        arrival: st.arrival,
+        departure: st.departure,
+        dist: st.dist,
+        timepoint: st.timed,
+      })),
+      frequencies: t.frequencies.map((f) => ({ start: f.startTime, end: f.endTime, headway: f.headwaySecs, exactTimes: f.exactTimes === 1 })),
+    });
+  }
+  const prefix = `${agencyCode}:`;
+  const servicesOn = (date: string): Set<string> => {
+    const out = new Set<string>();
+    for (const key of tn.servicesActiveOn(date, agencyCode)) if (key.startsWith(prefix)) out.add(key.slice(prefix.length));
+    return out;
+  };
+  return indexNetwork(agencyCode, tn.timezoneOf(agencyCode), stops, trips, shapes, servicesOn, origin);
+}
+
+function indexNetwork(
+  agencyCode: string,
+  timezone: string,
+  stops: Map<string, LiveStop>,
+  trips: Map<string, LiveTrip>,
+  shapes: Map<string, LiveShape>,
+  servicesOn: (date: string) => Set<string>,
+  origin: { lat: number; lon: number },
+): LiveNetwork {
   const tripsByBlock = new Map<string, LiveTrip[]>();
   const tripsByRoute = new Map<string, LiveTrip[]>();
   const callsByStop = new Map<string, { trip: LiveTrip; index: number }[]>();
@@ -92,33 +213,14 @@ export function buildNetwork(agencyCode: string, feed: RawFeed): LiveNetwork {
   }
   for (const list of tripsByBlock.values()) list.sort((a, b) => a.stopTimes[0]!.departure - b.stopTimes[0]!.departure);
   for (const list of callsByStop.values()) list.sort((a, b) => a.trip.stopTimes[a.index]!.arrival - b.trip.stopTimes[b.index]!.arrival);
-
-  const calendars = new Map(feed.calendars.map((c) => [c.serviceId, c]));
-  const exceptions = new Map<string, Map<string, boolean>>();
-  for (const e of feed.calendarDates) {
-    let m = exceptions.get(e.date);
-    if (!m) exceptions.set(e.date, (m = new Map()));
-    m.set(e.serviceId, e.added);
-  }
-  const serviceCache = new Map<string, Set<string>>();
-  const servicesOn = (date: string): Set<string> => {
-    let set = serviceCache.get(date);
-    if (set) return set;
-    set = new Set();
-    const wd = weekdayOf(date);
-    for (const c of calendars.values()) if (c.days[wd] && date >= c.start && date <= c.end) set.add(c.serviceId);
-    for (const [serviceId, added] of exceptions.get(date) ?? []) {
-      if (added) set.add(serviceId);
-      else set.delete(serviceId);
+  const cache = new Map<string, Set<string>>();
+  const cached = (date: string) => {
+    let s = cache.get(date);
+    if (!s) {
+      if (cache.size > 60) cache.clear();
+      cache.set(date, (s = servicesOn(date)));
     }
-    serviceCache.set(date, set);
-    return set;
+    return s;
   };
-  return { agencyCode, timezone: feed.timezone, stops, trips, shapes, tripsByBlock, tripsByRoute, callsByStop, servicesOn, origin };
-}
-
-function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
+  return { agencyCode, timezone, stops, trips, shapes, tripsByBlock, tripsByRoute, callsByStop, servicesOn: cached, origin };
 }
