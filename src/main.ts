@@ -11,7 +11,9 @@ Commands:
   worker         run jobs only
   migrate        apply database migrations and exit
   seed           write the demo data (idempotent) and exit
-  audit-verify   check the audit log's hash chain; names the first tampered record`;
+  audit-verify   check the audit log's hash chain; names the first tampered record
+  transit-replay <avl csv|dir> --speed <x> --url <base> --token <t>   send a recorded AVL trace to the positions API
+  transit-accuracy [dir]   replay the WMATA AVL traces and print the prediction error by horizon`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'serve';
@@ -19,6 +21,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
+  // Transit tools that talk to a server over HTTP or run in memory: no database of their own.
+  if (command === 'transit-replay' || command === 'transit-accuracy') return transitTool(command, argv.slice(1));
   const config = loadConfig();
   const ctx = await createContext(config);
   switch (command) {
@@ -56,6 +60,23 @@ async function main(argv: string[]): Promise<number> {
       return 2;
   }
   await closeContext(ctx);
+  return 0;
+}
+
+async function transitTool(command: string, args: string[]): Promise<number> {
+  if (command === 'transit-replay') {
+    const { parseReplayArgs, replay, replayUsage } = await import('./modules/transit/live/live.replay.js');
+    const options = parseReplayArgs(args);
+    if (typeof options === 'string') {
+      console.error(`${options}\n\n${replayUsage}`);
+      return 2;
+    }
+    const result = await replay({ ...options, log: (line) => console.log(line) });
+    console.log(`Replayed ${result.sent} positions in ${result.requests} requests; ${result.accepted} accepted`);
+    return 0;
+  }
+  const { measureWmataAccuracy, formatAccuracy } = await import('./modules/transit/live/live.accuracy.js');
+  console.log(formatAccuracy(measureWmataAccuracy(args[0])));
   return 0;
 }
 

@@ -5,6 +5,8 @@ import { loadNetwork } from '../transit.network.js';
 import { LiveEngine, type IngestResult, type VehicleListener } from './live.engine.js';
 import { fromTransitNetwork } from './live.network.js';
 import { PositionStore, latestPositions } from './live.store.js';
+import { startMqttIngest } from './live.mqtt.js';
+import { startGtfsRtPolling } from './live.gtfsrt.js';
 import type { Arrival, LiveNetwork, LiveVehicle, PositionInput } from './live.types.js';
 
 /** The clock of the live view: the wall clock, or in replay mode the time of the newest ingested position. */
@@ -98,6 +100,15 @@ function createRuntime(ctx: AppContext): LiveRuntime {
       persist = true;
     }
     store.start();
+    if (ctx.config.mqttUrl) {
+      try {
+        const mqttIngest = await startMqttIngest(ctx, rt, ctx.config.mqttUrl);
+        stoppers.push(() => mqttIngest.stop());
+      } catch (error) {
+        ctx.log.error({ err: error }, 'transit live: MQTT broker unreachable; HTTP ingest only');
+      }
+    }
+    stoppers.push(startGtfsRtPolling(ctx, rt));
     // Notice a re-import done by another instance (or the command line) and silent vehicles.
     const timer = setInterval(() => {
       engine.sweep(clock.now());
