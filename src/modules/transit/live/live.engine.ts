@@ -340,8 +340,8 @@ export class LiveEngine {
       v.badMatches = 0;
       const sameRun = prevMatch && prevMatch.trip === next.trip && prevMatch.base === next.base;
       if (sameRun) {
-        // GPS noise may put a waiting bus a little behind where it was: never move backwards by a little.
-        if (next.dist < prevMatch.dist && prevMatch.dist - next.dist < 300) next.dist = prevMatch.dist;
+        // GPS noise (or a bus bay beside the road) may put the bus behind where it was: it does not drive backwards.
+        if (next.dist < prevMatch.dist && prevMatch.dist - next.dist < 1500) next.dist = prevMatch.dist;
         this.observe(v, net, next, prevMatch.dist, prevTime, next.dist, p.timestamp);
       } else {
         if (prevMatch && prevMatch.trip.blockId && prevMatch.trip.blockId === next.trip.blockId) this.finishTrip(v, prevMatch, prevTime, p.timestamp);

@@ -7,8 +7,16 @@ import { parsePositionsBody, positionProblems } from './live.validation.js';
 
 const { transit_realtime: rt } = GtfsRealtimeBindings;
 
-const toNumber = (v: number | { toNumber(): number } | null | undefined): number | undefined =>
-  v === null || v === undefined ? undefined : typeof v === 'number' ? v : v.toNumber();
+/** uint64 fields arrive as numbers, Long objects, or {low, high} when no Long library is loaded. */
+function toNumber(v: unknown): number | undefined {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string') return Number(v);
+  const o = v as { toNumber?: () => number; low?: number; high?: number };
+  if (typeof o.toNumber === 'function') return o.toNumber();
+  if (typeof o.low === 'number' && typeof o.high === 'number') return o.high * 2 ** 32 + (o.low >>> 0);
+  return undefined;
+}
 
 /**
  * The VehiclePosition entities of a GTFS-Realtime feed as positions. An entity without its own timestamp takes
@@ -21,7 +29,7 @@ export function decodeVehiclePositions(buffer: Uint8Array): PositionInput[] {
   for (const e of feed.entity) {
     const vp = e.vehicle;
     if (!vp?.position) continue;
-    const timestamp = toNumber(vp.timestamp) ?? headerTime;
+    const timestamp = toNumber(vp.timestamp) || headerTime;
     const vehicleId = vp.vehicle?.id || vp.vehicle?.label || e.id;
     if (!timestamp || !vehicleId) continue;
     const p = vp.position;
