@@ -26,12 +26,13 @@ import { inboxModule } from './modules/inbox/index.js';
 import { filesModule } from './platform/files/files.routes.js';
 import { sandboxModule } from './modules/sandbox/index.js';
 import { casesModule } from './modules/cases/index.js';
+import { transitModule } from './modules/transit/index.js';
 import { transitLiveModule } from './modules/transit/live/index.js';
 import type { AppModule } from './platform/module.js';
 import { registerPageCache } from './platform/http/page-cache.js';
 import { sessionCookie } from './modules/identity/identity.routes.js';
 
-export const modules: AppModule[] = [identityModule, catalogModule, exchangeModule, inboxModule, filesModule, sandboxModule, casesModule, transitLiveModule];
+export const modules: AppModule[] = [identityModule, catalogModule, exchangeModule, inboxModule, filesModule, sandboxModule, casesModule, transitModule, transitLiveModule];
 
 registerMessages(platformMessages);
 for (const m of modules) if (m.messages) registerMessages(m.messages);

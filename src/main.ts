@@ -3,6 +3,7 @@ import { createContext, closeContext } from './platform/bootstrap.js';
 import { verifyAuditChain } from './platform/audit/audit.js';
 import { modules } from './app.js';
 import { serve } from './server.js';
+import { importGtfsCommand } from './modules/transit/transit.command.js';
 
 const usage = `Usage: servicehall <command>
 
@@ -53,6 +54,11 @@ async function main(argv: string[]): Promise<number> {
       else console.error(`Audit chain broken at record ${report.firstBadSeq}: ${report.reason} (${report.checked} records before it are intact)`);
       await closeContext(ctx);
       return report.ok ? 0 : 1;
+    }
+    case 'import-gtfs': {
+      const code = await importGtfsCommand(ctx, argv.slice(1));
+      await closeContext(ctx);
+      return code;
     }
     default:
       console.error(`Unknown command "${command}"\n\n${usage}`);
