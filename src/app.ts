@@ -32,7 +32,17 @@ import type { AppModule } from './platform/module.js';
 import { registerPageCache } from './platform/http/page-cache.js';
 import { sessionCookie } from './modules/identity/identity.routes.js';
 
-export const modules: AppModule[] = [identityModule, catalogModule, exchangeModule, inboxModule, filesModule, sandboxModule, casesModule, transitModule, transitLiveModule];
+export const modules: AppModule[] = [
+  identityModule,
+  catalogModule,
+  exchangeModule,
+  inboxModule,
+  filesModule,
+  sandboxModule,
+  casesModule,
+  transitModule,
+  transitLiveModule,
+];
 
 registerMessages(platformMessages);
 for (const m of modules) if (m.messages) registerMessages(m.messages);

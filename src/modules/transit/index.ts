@@ -30,7 +30,8 @@ export const transitModule: AppModule = {
     });
   },
   seed: seedTransit,
-  demoAccounts: (ctx: AppContext) => (ctx.config.seedDemo ? ['Bus e-Travel: /transit (riders), /staff/transit (bus-group.operator), /gtfs-rt/vehicle-positions.pb'] : []),
+  demoAccounts: (ctx: AppContext) =>
+    ctx.config.seedDemo ? ['Bus e-Travel: /transit (riders), /staff/transit (bus-group.operator), /gtfs-rt/vehicle-positions.pb'] : [],
 };
 
 export { importGtfs, type ImportResult, type ImportOptions } from './transit.import.js';

@@ -40,7 +40,8 @@ import { ConsolePage, RoutePage, StopPage, TransitHome, type ConsoleProps, type 
 import type { FeedProblem } from './transit.schema.js';
 
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const bodyOf = (request: FastifyRequest): Record<string, unknown> => (request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {});
+const bodyOf = (request: FastifyRequest): Record<string, unknown> =>
+  request.body && typeof request.body === 'object' ? (request.body as Record<string, unknown>) : {};
 
 function routeLinks(net: TransitNetwork, ids: Iterable<string>): RouteLink[] {
   return [...new Set(ids)]
@@ -179,7 +180,16 @@ export async function registerTransitRoutes(app: App, ctx: AppContext): Promise<
     return sendPage(
       request,
       reply,
-      <TransitHome q={q} hits={hits} searchError={searchError} lat={lat} lon={lon} nearby={nearby} nearbyErrors={nearbyErrors} routes={routeLinks(net, net.routes.keys())} />,
+      <TransitHome
+        q={q}
+        hits={hits}
+        searchError={searchError}
+        lat={lat}
+        lon={lon}
+        nearby={nearby}
+        nearbyErrors={nearbyErrors}
+        routes={routeLinks(net, net.routes.keys())}
+      />,
       bad ? 400 : 200,
     );
   });
@@ -354,7 +364,18 @@ export async function registerTransitRoutes(app: App, ctx: AppContext): Promise<
         alerts={alerts}
         feeds={feeds}
         alertErrors={{}}
-        alertForm={{ kind: 'detour', startsAt: '', endsAt: '', routeId: '', stopId: '', tripId: '', headerZh: '', headerEn: '', descriptionZh: '', descriptionEn: '' }}
+        alertForm={{
+          kind: 'detour',
+          startsAt: '',
+          endsAt: '',
+          routeId: '',
+          stopId: '',
+          tripId: '',
+          headerZh: '',
+          headerEn: '',
+          descriptionZh: '',
+          descriptionEn: '',
+        }}
         assignErrors={{}}
         assignForm={{ vehicleId: '', blockId: '' }}
         uploadErrors={{}}
@@ -431,7 +452,8 @@ export async function registerTransitRoutes(app: App, ctx: AppContext): Promise<
       if (!form.vehicleId || form.vehicleId.length > 64 || !/^[\w.:-]+$/.test(form.vehicleId)) errors.vehicleId = 'transit.console.error.vehicleId';
       const net = await networkOf(ctx);
       if (form.blockId && !net.tripsByBlock.has(`${agency}:${form.blockId}`)) errors.blockId = 'transit.console.error.blockId';
-      if (Object.keys(errors).length > 0) return sendPage(request, reply, await renderConsole(request, agency, { assignErrors: errors, assignForm: form }), 400);
+      if (Object.keys(errors).length > 0)
+        return sendPage(request, reply, await renderConsole(request, agency, { assignErrors: errors, assignForm: form }), 400);
       await assignVehicle(ctx, request.actor, agency, form.vehicleId, form.blockId || null);
       return reply.redirect(`/staff/transit/${encodeURIComponent(agency)}?notice=assigned&vehicle=${encodeURIComponent(form.vehicleId)}#assign`, 303);
     },

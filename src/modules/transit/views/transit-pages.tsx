@@ -87,14 +87,29 @@ export function TransitHome(p: HomeProps) {
       <section aria-labelledby="nearby-title">
         <h2 id="nearby-title">{t('transit.nearby.title')}</h2>
         <form method="get" action="/transit" id="nearby-form">
-          <Field name="lat" label={t('transit.nearby.lat')} value={p.lat} hint={t('transit.nearby.hint')} error={p.nearbyErrors.lat} inputmode="text" required />
+          <Field
+            name="lat"
+            label={t('transit.nearby.lat')}
+            value={p.lat}
+            hint={t('transit.nearby.hint')}
+            error={p.nearbyErrors.lat}
+            inputmode="text"
+            required
+          />
           <Field name="lon" label={t('transit.nearby.lon')} value={p.lon} error={p.nearbyErrors.lon} inputmode="text" required />
           <button type="submit" class="button button-secondary">
             {t('transit.nearby.button')}
           </button>
           <p>
             {/* Only with JavaScript (the island shows it): fills the form from the device's location. */}
-            <button type="button" class="link-button" id="locate" hidden data-locating={t('transit.nearby.locating')} data-failed={t('transit.nearby.locateFailed')}>
+            <button
+              type="button"
+              class="link-button"
+              id="locate"
+              hidden
+              data-locating={t('transit.nearby.locating')}
+              data-failed={t('transit.nearby.locateFailed')}
+            >
               {t('transit.nearby.locate')}
             </button>
             <span id="locate-status" role="status"></span>
@@ -160,8 +175,7 @@ export function StopPage(p: StopPageProps) {
       <AlertList alerts={p.alerts} />
       <h2>{t('transit.stop.next')}</h2>
       <p>
-        {t('transit.stop.updated', { time: clockTime(locale, p.now, p.timeZone) })} ·{' '}
-        <a href={path.split('?')[0]}>{t('transit.stop.refresh')}</a>
+        {t('transit.stop.updated', { time: clockTime(locale, p.now, p.timeZone) })} · <a href={path.split('?')[0]}>{t('transit.stop.refresh')}</a>
       </p>
       {p.arrivals.length === 0 ? (
         <p>{t('transit.stop.none')}</p>
@@ -190,7 +204,8 @@ export function StopPage(p: StopPageProps) {
                         <del>{clockTime(locale, a.scheduled, p.timeZone)}</del>
                       ) : (
                         <>
-                          <strong>{mins === 0 ? t('transit.stop.due') : t('transit.stop.minutes', { n: mins })}</strong> ({clockTime(locale, a.predicted, p.timeZone)})
+                          <strong>{mins === 0 ? t('transit.stop.due') : t('transit.stop.minutes', { n: mins })}</strong> (
+                          {clockTime(locale, a.predicted, p.timeZone)})
                         </>
                       )}
                     </td>
@@ -460,7 +475,14 @@ export function ConsolePage(p: ConsoleProps) {
       <ErrorSummary errors={p.assignErrors} />
       <form method="post" action={`${base}/assignments`}>
         <CsrfField />
-        <Field name="vehicleId" label={t('transit.console.vehicleId')} value={p.assignForm.vehicleId} error={p.assignErrors.vehicleId} required maxLength={64} />
+        <Field
+          name="vehicleId"
+          label={t('transit.console.vehicleId')}
+          value={p.assignForm.vehicleId}
+          error={p.assignErrors.vehicleId}
+          required
+          maxLength={64}
+        />
         <Field name="blockId" label={t('transit.console.blockId')} value={p.assignForm.blockId} error={p.assignErrors.blockId} maxLength={128} />
         <button type="submit" class="button button-secondary">
           {t('transit.console.assignButton')}
@@ -474,8 +496,8 @@ export function ConsolePage(p: ConsoleProps) {
         <ul>
           {p.alerts.map((a) => (
             <li key={a.id}>
-              <strong>{t(`transit.alerts.kind.${a.kind}`)}</strong>: {locale === 'en' ? a.headerEn : a.headerZh} ({[a.routeId, a.stopId, a.tripId].filter(Boolean).join(' / ')};{' '}
-              {formatDateTime(locale, a.startsAt)}
+              <strong>{t(`transit.alerts.kind.${a.kind}`)}</strong>: {locale === 'en' ? a.headerEn : a.headerZh} (
+              {[a.routeId, a.stopId, a.tripId].filter(Boolean).join(' / ')}; {formatDateTime(locale, a.startsAt)}
               {a.endsAt && <> – {formatDateTime(locale, a.endsAt)}</>})
               {a.withdrawnAt ? (
                 <> · {t('transit.console.withdrawn')}</>
@@ -519,7 +541,14 @@ export function ConsolePage(p: ConsoleProps) {
         <Field name="headerEn" label={t('transit.alert.headerEn')} value={p.alertForm.headerEn} error={p.alertErrors.headerEn} required maxLength={200} />
         <Field name="descriptionZh" label={t('transit.alert.descriptionZh')} value={p.alertForm.descriptionZh} error={p.alertErrors.descriptionZh} multiline />
         <Field name="descriptionEn" label={t('transit.alert.descriptionEn')} value={p.alertForm.descriptionEn} error={p.alertErrors.descriptionEn} multiline />
-        <Field name="startsAt" label={t('transit.alert.startsAt')} value={p.alertForm.startsAt} hint={t('transit.alert.timeHint')} error={p.alertErrors.startsAt} required />
+        <Field
+          name="startsAt"
+          label={t('transit.alert.startsAt')}
+          value={p.alertForm.startsAt}
+          hint={t('transit.alert.timeHint')}
+          error={p.alertErrors.startsAt}
+          required
+        />
         <Field name="endsAt" label={t('transit.alert.endsAt')} value={p.alertForm.endsAt} error={p.alertErrors.endsAt} />
         <button type="submit" class="button button-primary">
           {t('transit.console.newAlert')}
