@@ -1,6 +1,6 @@
 import { projectOnto, projector, type Projector } from './live.geo.js';
 import { addDays, formatGtfsTime, localParts, serviceDayStart } from './live.time.js';
-import type { Arrival, LiveNetwork, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
+import type { Arrival, LiveNetwork, LiveShape, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
 
 /** Matching and prediction parameters (TransitClock's documented defaults where it has one). */
 export interface EngineOptions {
@@ -61,6 +61,10 @@ interface VehicleState {
   updates: StopTimeUpdate[];
   /** Stops where this vehicle's predictions are indexed. */
   indexedStops: string[];
+  /** Scheduled arrival (unix s) of each update. */
+  scheduled: number[];
+  /** Which trip, day and stops the index holds for this vehicle (re-indexed only when it changes). */
+  indexKey: string;
   routeKey: string | null;
 }
 
@@ -106,9 +110,10 @@ export class LiveEngine {
   readonly options: EngineOptions;
   private readonly networks = new Map<string, { net: LiveNetwork; proj: Projector; grid: Map<string, Set<string>> | null }>();
   private readonly vehicles = new Map<string, VehicleState>();
-  private readonly bins = new Map<string, BinStats>();
+  /** Per shape, per bin index. */
+  private readonly bins = new Map<string, (BinStats | undefined)[]>();
   /** stopId → vehicle key → arrival (live predictions by stop). */
-  private readonly byStop = new Map<string, Map<string, Arrival & { agencyCode: string; date: string }>>();
+  private readonly byStop = new Map<string, Set<string>>();
   private readonly listeners = new Map<string, Set<VehicleListener>>();
   private readonly arrivalListeners = new Set<(e: ArrivalEvent) => void>();
   private readonly acceptedListeners = new Set<(agencyCode: string, p: PositionInput, v: LiveVehicle) => void>();
@@ -225,13 +230,18 @@ export class LiveEngine {
     const limit = options.limit ?? 20;
     const out: Arrival[] = [];
     const liveTrips = new Set<string>();
-    for (const [key, a] of this.byStop.get(stopId) ?? []) {
-      if (options.agencyCode && a.agencyCode !== options.agencyCode) continue;
+    for (const key of this.byStop.get(stopId) ?? []) {
       const v = this.vehicles.get(key);
-      if (!v || now - v.timestamp > this.options.vehicleTimeoutSeconds) continue;
-      if (a.predicted < now - 30) continue;
-      liveTrips.add(`${a.agencyCode}|${a.tripId}|${a.date}`);
-      out.push({ routeId: a.routeId, tripId: a.tripId, vehicleId: a.vehicleId, predicted: a.predicted, scheduled: a.scheduled, live: true });
+      const m = v?.match;
+      if (!v || !m) continue;
+      if (options.agencyCode && v.agencyCode !== options.agencyCode) continue;
+      if (now - v.timestamp > this.options.vehicleTimeoutSeconds) continue;
+      const i = v.updates.findIndex((u) => u.stopId === stopId);
+      if (i < 0) continue;
+      const u = v.updates[i]!;
+      if (u.arrival < now - 30) continue;
+      liveTrips.add(`${v.agencyCode}|${m.trip.id}|${m.date}`);
+      out.push({ routeId: m.trip.routeId, tripId: m.trip.id, vehicleId: v.vehicleId, predicted: u.arrival, scheduled: v.scheduled[i]!, live: true });
     }
     for (const { net } of this.networks.values()) {
       if (options.agencyCode && net.agencyCode !== options.agencyCode) continue;
@@ -293,6 +303,8 @@ export class LiveEngine {
         nextStop: 0,
         updates: [],
         indexedStops: [],
+        scheduled: [],
+        indexKey: '',
         routeKey: null,
       };
       this.vehicles.set(key, v);
@@ -398,6 +410,15 @@ export class LiveEngine {
     const today = localParts(t, net.timezone).date;
     const dates = [today, addDays(today, -1)];
     const prev = v.match;
+    // Trips of a block share a few shapes: project once per shape and window.
+    const projections = new Map<string, ReturnType<typeof projectOnto>>();
+    const project = (shape: LiveShape, from: number, to: number) => {
+      const key = `${shape.id}|${from}|${to}`;
+      if (projections.has(key)) return projections.get(key)!;
+      const pr = projectOnto(shape, x, y, from, to);
+      projections.set(key, pr);
+      return pr;
+    };
     let best: Match | null = null;
     let bestScore = Infinity;
     for (const trip of trips) {
@@ -421,8 +442,8 @@ export class LiveEngine {
         const same = prev && prev.trip === trip && prev.date === date;
         const from = same ? Math.max(0, prev.dist - 300) : 0;
         const to = same ? prev.dist + Math.max(500, (t - v.timestamp) * 40 + 500) : Infinity;
-        let pr = projectOnto(shape, x, y, from, to);
-        if (same && (!pr || pr.offset > o.maxOffRouteMetres)) pr = projectOnto(shape, x, y);
+        let pr = project(shape, from, to);
+        if (same && (!pr || pr.offset > o.maxOffRouteMetres)) pr = project(shape, 0, Infinity);
         if (!pr || pr.offset > o.maxOffRouteMetres) continue;
         let score: number;
         let deviation: number | null = null;
@@ -515,9 +536,10 @@ export class LiveEngine {
 
   private learn(shapeId: string, bin: number, seconds: number, hour: number): void {
     if (seconds <= 0 || seconds > 3600) return;
-    const key = `${shapeId}#${bin}`;
-    let s = this.bins.get(key);
-    if (!s) this.bins.set(key, (s = { byHour: new Map() }));
+    let list = this.bins.get(shapeId);
+    if (!list) this.bins.set(shapeId, (list = []));
+    let s = list[bin];
+    if (!s) list[bin] = s = { byHour: new Map() };
     const h = s.byHour.get(hour);
     if (!h) s.byHour.set(hour, { seconds, n: 1 });
     else {
@@ -527,8 +549,8 @@ export class LiveEngine {
     }
   }
 
-  private learned(shapeId: string, bin: number, hour: number): number | null {
-    const s = this.bins.get(`${shapeId}#${bin}`);
+  private learned(list: (BinStats | undefined)[], bin: number, hour: number): number | null {
+    const s = list[bin];
     if (!s) return null;
     const h = s.byHour.get(hour) ?? s.byHour.get(hour - 1) ?? s.byHour.get(hour + 1);
     return h ? h.seconds : null;
@@ -538,14 +560,16 @@ export class LiveEngine {
   private travelTime(net: LiveNetwork, m: Match, from: number, to: number, hour: number): number {
     if (to <= from) return 0;
     const b = this.options.binMetres;
-    let total = 0;
+    // The timetable's time, corrected on every bin whose travel time has been observed.
+    let total = Math.max(0, scheduledAt(m.trip, to) - scheduledAt(m.trip, from));
+    const list = this.bins.get(m.trip.shapeId);
+    if (!list) return total;
     let d = from;
     while (d < to) {
       const bin = Math.floor(d / b);
       const end = Math.min(to, (bin + 1) * b);
-      const learned = this.learned(m.trip.shapeId, bin, hour);
-      if (learned !== null) total += (learned * (end - d)) / b;
-      else total += Math.max(0, scheduledAt(m.trip, end) - scheduledAt(m.trip, d));
+      const learned = this.learned(list, bin, hour);
+      if (learned !== null) total += (learned * (end - d)) / b - Math.max(0, scheduledAt(m.trip, end) - scheduledAt(m.trip, d));
       d = end;
     }
     void net;
@@ -553,17 +577,19 @@ export class LiveEngine {
   }
 
   private predict(v: VehicleState, net: LiveNetwork, now: number): void {
-    this.unindex(v);
     const m = v.match;
     if (!m) {
+      this.unindex(v);
       v.updates = [];
+      v.scheduled = [];
       v.routeKey = null;
       return;
     }
-    v.routeKey = `${v.agencyCode}|${m.trip.routeId}`;
+    v.routeKey = m.trip.routeId;
     const sts = m.trip.stopTimes;
     const hour = Math.floor((now - serviceDayStart(m.date, net.timezone)) / 3600);
     const updates: StopTimeUpdate[] = [];
+    const scheduled: number[] = [];
     // A bus waiting at the first stop leaves at the scheduled departure (or now, when that is past).
     let clock = now;
     let dist = m.dist;
@@ -577,31 +603,25 @@ export class LiveEngine {
       const st = sts[i]!;
       clock += this.travelTime(net, m, prevDist, st.dist, hour);
       prevDist = Math.max(prevDist, st.dist);
-      const scheduledArrival = m.base + st.arrival;
-      const arrival = Math.round(i === 0 && m.layover ? clock : clock);
+      const arrival = Math.round(clock);
       // The bus leaves no earlier than it arrives and, at a timepoint, no earlier than the timetable says.
       let departure = Math.max(arrival, Math.round(arrival + (st.departure - st.arrival)));
       if (st.timepoint && !m.headway && i > 0 && st.departure - st.arrival > 0) departure = Math.max(departure, m.base + st.departure);
       if (arrival - now > this.options.horizonSeconds) break;
       updates.push({ stopId: st.stopId, stopSequence: st.stopSequence, arrival, departure });
+      scheduled.push(m.base + st.arrival);
       clock = departure;
-      void scheduledArrival;
     }
     v.updates = updates;
+    v.scheduled = scheduled;
+    const indexKey = `${m.trip.id}|${m.base}|${start}|${updates.length}`;
+    if (indexKey === v.indexKey) return;
+    this.unindex(v);
+    v.indexKey = indexKey;
     for (const u of updates) {
-      let map = this.byStop.get(u.stopId);
-      if (!map) this.byStop.set(u.stopId, (map = new Map()));
-      const st = sts.find((s) => s.stopSequence === u.stopSequence)!;
-      map.set(v.key, {
-        agencyCode: v.agencyCode,
-        date: m.date,
-        routeId: m.trip.routeId,
-        tripId: m.trip.id,
-        vehicleId: v.vehicleId,
-        predicted: u.arrival,
-        scheduled: m.base + st.arrival,
-        live: true,
-      });
+      let set = this.byStop.get(u.stopId);
+      if (!set) this.byStop.set(u.stopId, (set = new Set()));
+      set.add(v.key);
       v.indexedStops.push(u.stopId);
     }
   }
@@ -609,6 +629,7 @@ export class LiveEngine {
   private unindex(v: VehicleState): void {
     for (const s of v.indexedStops) this.byStop.get(s)?.delete(v.key);
     v.indexedStops = [];
+    v.indexKey = '';
   }
 
   private view(v: VehicleState): LiveVehicle {
