@@ -73,16 +73,18 @@ export function project(line: Polyline, lat: number, lon: number, from = 0, to =
   const last = Math.max(0, line.lats.length - 2);
   const start = Math.min(Math.max(0, from), last);
   const end = Math.min(Math.max(start + 1, to), last + 1);
-  const found: Projection[] = [];
   let best: Projection | null = null;
   for (let i = start; i < end; i++) {
     const p = projectOnSegment(line, i, lat, lon);
-    if (tolerance > 0) found.push(p);
     if (!best || p.offset < best.offset) best = p;
   }
   if (!best) return projectOnSegment(line, start, lat, lon);
   if (tolerance > 0) {
-    for (const p of found) if (p.offset <= best.offset + tolerance) return p;
+    // The earliest segment within the tolerance of the best one (a second pass, only up to the best).
+    for (let i = start; i < best.segment; i++) {
+      const p = projectOnSegment(line, i, lat, lon);
+      if (p.offset <= best.offset + tolerance) return p;
+    }
   }
   return best;
 }

@@ -248,9 +248,10 @@ export async function loadNetwork(executor: Executor, agencyCode?: string): Prom
     m.set(key, d.exceptionType);
   }
 
+  const placements = new Map<string, Float64Array>();
   for (const trip of net.trips.values()) {
     interpolateTimes(trip.stopTimes);
-    placeStops(net, trip, rawDist, feedDists.get(trip.shapeId));
+    placeStops(net, trip, rawDist, feedDists.get(trip.shapeId), placements);
     index(net.tripsByRoute, trip.routeId, trip);
     if (trip.blockId) index(net.tripsByBlock, `${trip.agencyCode}:${trip.blockId}`, trip);
     const calls = new Set<string>();
@@ -343,7 +344,13 @@ function interpolateTimes(list: NetworkStopTime[]): void {
 }
 
 /** Sets each stop time's metres along the trip's shape; builds a shape through the stops when there is none. */
-function placeStops(net: TransitNetwork, trip: NetworkTrip, rawDist: Map<NetworkStopTime, number | null>, feedShapeDists: (number | null)[] | undefined): void {
+function placeStops(
+  net: TransitNetwork,
+  trip: NetworkTrip,
+  rawDist: Map<NetworkStopTime, number | null>,
+  feedShapeDists: (number | null)[] | undefined,
+  placements: Map<string, Float64Array>,
+): void {
   let shape = net.shapes.get(trip.shapeId);
   if (!shape || shape.lats.length < 2) {
     const pts: [number, number][] = [];
@@ -364,6 +371,16 @@ function placeStops(net: TransitNetwork, trip: NetworkTrip, rawDist: Map<Network
     feedShapeDists !== undefined &&
     feedShapeDists.every((d) => d !== null) &&
     trip.stopTimes.every((st) => rawDist.get(st) !== null && rawDist.get(st) !== undefined);
+  // Trips of one pattern (same shape, same stops) are placed once: projection is the costly part.
+  const key = useFeed ? '' : `${trip.shapeId}\u0000${trip.stopTimes.map((s) => s.stopId).join('\u0000')}`;
+  const known = useFeed ? undefined : placements.get(key);
+  if (known) {
+    trip.stopTimes.forEach((st, i) => {
+      st.dist = known[2 * i]!;
+      st.offset = known[2 * i + 1]!;
+    });
+    return;
+  }
   let seg = 0;
   for (const st of trip.stopTimes) {
     const stop = net.stops.get(st.stopId);
@@ -380,6 +397,14 @@ function placeStops(net: TransitNetwork, trip: NetworkTrip, rawDist: Map<Network
     st.dist = p.distance;
     st.offset = p.offset;
     seg = p.segment;
+  }
+  if (!useFeed) {
+    const placed = new Float64Array(trip.stopTimes.length * 2);
+    trip.stopTimes.forEach((st, i) => {
+      placed[2 * i] = st.dist;
+      placed[2 * i + 1] = st.offset;
+    });
+    placements.set(key, placed);
   }
 }
 

@@ -184,8 +184,9 @@ export function buildAlerts(net: TransitNetwork, list: AlertRow[], now: number):
   return { header: header(now), entity };
 }
 
+/** Encodes straight from the plain objects the builders make (they use the generated field names and enum numbers). */
 export function encodeFeed(message: FeedMessage): Uint8Array {
-  return rt.FeedMessage.encode(rt.FeedMessage.fromObject(message)).finish();
+  return rt.FeedMessage.encode(message).finish();
 }
 
 /** The feed as readable JSON (enums as names, 64-bit numbers as numbers). */
