@@ -57,6 +57,8 @@ export interface Config {
   /** Transit live: operators' GTFS-Realtime VehiclePositions feeds to poll, `agency=url` separated by spaces or commas. */
   transitGtfsRtFeeds: { agencyCode: string; url: string }[];
   transitGtfsRtPollSeconds: number;
+  /** Transit live: MQTT topic filters this instance subscribes to (default: the shared subscription of every agency). */
+  transitMqttTopics: string[];
   version: string;
 }
 
@@ -149,6 +151,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         return { agencyCode: entry.slice(0, at), url: entry.slice(at + 1) };
       }),
     transitGtfsRtPollSeconds: take('TRANSIT_GTFSRT_POLL_SECONDS', int(env.TRANSIT_GTFSRT_POLL_SECONDS, 15, 1, 3600)),
+    transitMqttTopics: (env.TRANSIT_MQTT_TOPICS ?? '').split(/[\s,]+/).filter(Boolean),
     version: packageVersion,
   };
   if (env.TRANSIT_CLOCK && !['live', 'replay'].includes(env.TRANSIT_CLOCK)) problems.push(`TRANSIT_CLOCK must be live or replay, got "${env.TRANSIT_CLOCK}"`);

@@ -155,7 +155,7 @@ describe('inputs other than the HTTP API', () => {
 
   it('takes positions over MQTT from an operator token, and refuses other tokens and agencies', async () => {
     const url = process.env.MQTT_URL || 'mqtt://127.0.0.1:1883';
-    const ingest = await startMqttIngest(ctx, liveOf(ctx), url, { shared: false });
+    const ingest = await startMqttIngest(ctx, liveOf(ctx), url, { topics: ['servicehall/transit/+/positions', 'servicehall/transit/+/positions/3'] });
     const unit = await mqtt.connectAsync(url, { protocolVersion: 5 });
     try {
       const vehicleId = `mqtt-${Date.now()}`;

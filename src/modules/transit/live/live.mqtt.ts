@@ -6,7 +6,10 @@ import { resolveActor } from '../../identity/index.js';
 import type { LiveRuntime } from './live.service.js';
 import { parsePositionsBody, positionProblems } from './live.validation.js';
 
-/** Topic on which an operator's units publish: `servicehall/transit/<agency>/positions`. */
+/**
+ * Topic on which an operator's units publish: `servicehall/transit/<agency>/positions`, or with a partition suffix
+ * `…/positions/<n>` (n = hash(vehicleId) mod N) when several instances split the fleet (TRANSIT_MQTT_TOPICS).
+ */
 export const positionsTopic = (agencyCode: string) => `servicehall/transit/${agencyCode}/positions`;
 /** Shared subscription: each message goes to one of the instances subscribed in the group (MQTT 5 / Mosquitto 2). */
 export const sharedSubscription = '$share/servicehall-live/servicehall/transit/+/positions';
@@ -23,7 +26,12 @@ export interface MqttIngest {
  * the token's department must be the topic's agency. Tokens are checked against the sessions table and remembered
  * for 60 s. Rejected messages are logged and counted (MQTT has no reply).
  */
-export async function startMqttIngest(ctx: AppContext, live: LiveRuntime, url: string, options: { shared?: boolean } = {}): Promise<MqttIngest> {
+export async function startMqttIngest(
+  ctx: AppContext,
+  live: LiveRuntime,
+  url: string,
+  options: { shared?: boolean; topics?: string[] } = {},
+): Promise<MqttIngest> {
   const client = await mqtt.connectAsync(url, {
     clientId: `servicehall-live-${randomBytes(6).toString('hex')}`,
     protocolVersion: 5,
@@ -50,7 +58,7 @@ export async function startMqttIngest(ctx: AppContext, live: LiveRuntime, url: s
   client.on('message', (topic, payload, packet) => {
     stats.received++;
     chain = chain.then(async () => {
-      const m = /^servicehall\/transit\/([a-z0-9-]{1,64})\/positions$/.exec(topic);
+      const m = /^servicehall\/transit\/([a-z0-9-]{1,64})\/positions(?:\/\d{1,4})?$/.exec(topic);
       if (!m) return reject('topic', topic);
       const agencyCode = m[1]!;
       let body: unknown;
@@ -75,7 +83,8 @@ export async function startMqttIngest(ctx: AppContext, live: LiveRuntime, url: s
       stats.accepted += live.ingest(agencyCode, parsed.body.positions).accepted;
     });
   });
-  await client.subscribeAsync(options.shared === false ? 'servicehall/transit/+/positions' : sharedSubscription, { qos: 1 });
+  const topics = options.topics ?? (options.shared === false ? ['servicehall/transit/+/positions'] : [sharedSubscription]);
+  await client.subscribeAsync(topics, { qos: 1 });
   return {
     client,
     stats,

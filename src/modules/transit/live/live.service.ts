@@ -102,7 +102,12 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     store.start();
     if (ctx.config.mqttUrl) {
       try {
-        const mqttIngest = await startMqttIngest(ctx, rt, ctx.config.mqttUrl);
+        const mqttIngest = await startMqttIngest(
+          ctx,
+          rt,
+          ctx.config.mqttUrl,
+          ctx.config.transitMqttTopics.length ? { topics: ctx.config.transitMqttTopics } : {},
+        );
         stoppers.push(() => mqttIngest.stop());
       } catch (error) {
         ctx.log.error({ err: error }, 'transit live: MQTT broker unreachable; HTTP ingest only');
