@@ -14,7 +14,7 @@ Commands:
   seed           write the demo data (idempotent) and exit
   audit-verify   check the audit log's hash chain; names the first tampered record
   transit-replay <avl csv|dir> --speed <x> --url <base> --token <t>   send a recorded AVL trace to the positions API
-  transit-accuracy [dir]   replay the WMATA AVL traces and print the prediction error by horizon`;
+  transit-accuracy [dir] [--dwell s]   replay the WMATA AVL traces and print the prediction error by horizon`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'serve';
@@ -82,7 +82,14 @@ async function transitTool(command: string, args: string[]): Promise<number> {
     return 0;
   }
   const { measureWmataAccuracy, formatAccuracy } = await import('./modules/transit/live/live.accuracy.js');
-  console.log(formatAccuracy(measureWmataAccuracy(args[0])));
+  const dwellAt = args.indexOf('--dwell');
+  const dwellSeconds = dwellAt >= 0 ? Number(args[dwellAt + 1]) : 0;
+  if (!Number.isFinite(dwellSeconds) || dwellSeconds < 0 || dwellSeconds > 300) {
+    console.error('--dwell must be a number of seconds from 0 to 300');
+    return 2;
+  }
+  const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--dwell');
+  console.log(formatAccuracy(measureWmataAccuracy(dir, { dwellSeconds })));
   return 0;
 }
 

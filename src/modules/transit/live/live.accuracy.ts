@@ -117,10 +117,16 @@ export function formatAccuracy(r: AccuracyReport): string {
 }
 
 /** The WMATA traces of ../shared/data/transit/wmata-transitclock-avl with their GTFS subsets (SOURCE.txt). */
-export function measureWmataAccuracy(dir = process.env.TRANSIT_AVL_DIR || sharedTransitData('wmata-transitclock-avl')): AccuracyReport {
-  return measureAccuracy([
-    { file: `${dir}/avl/AvlReports_4-22-16_8087.csv`, gtfs: `${dir}/gtfs-5A.zip`, agencyCode: 'wmata-5a' },
-    { file: `${dir}/avl/5A_8062.csv`, gtfs: `${dir}/gtfs-5A.zip`, agencyCode: 'wmata-5a' },
-    { file: `${dir}/avl/3T_3757.csv`, gtfs: `${dir}/gtfs-3T.zip`, agencyCode: 'wmata-3t' },
-  ]);
+export function measureWmataAccuracy(
+  dir = process.env.TRANSIT_AVL_DIR || sharedTransitData('wmata-transitclock-avl'),
+  options: Partial<EngineOptions> = {},
+): AccuracyReport {
+  return measureAccuracy(
+    [
+      { file: `${dir}/avl/AvlReports_4-22-16_8087.csv`, gtfs: `${dir}/gtfs-5A.zip`, agencyCode: 'wmata-5a' },
+      { file: `${dir}/avl/5A_8062.csv`, gtfs: `${dir}/gtfs-5A.zip`, agencyCode: 'wmata-5a' },
+      { file: `${dir}/avl/3T_3757.csv`, gtfs: `${dir}/gtfs-3T.zip`, agencyCode: 'wmata-3t' },
+    ],
+    options,
+  );
 }

@@ -17,6 +17,8 @@ export interface EngineOptions {
   binMetres: number;
   /** Predictions reach this far ahead. */
   horizonSeconds: number;
+  /** Time a bus spends at an intermediate stop when the timetable gives none (doors, boarding). */
+  dwellSeconds: number;
 }
 
 export const defaultEngineOptions: EngineOptions = {
@@ -27,6 +29,7 @@ export const defaultEngineOptions: EngineOptions = {
   vehicleTimeoutSeconds: 300,
   binMetres: 400,
   horizonSeconds: 3 * 3600,
+  dwellSeconds: 0,
 };
 
 interface Match {
@@ -605,7 +608,7 @@ export class LiveEngine {
       prevDist = Math.max(prevDist, st.dist);
       const arrival = Math.round(clock);
       // The bus leaves no earlier than it arrives and, at a timepoint, no earlier than the timetable says.
-      let departure = Math.max(arrival, Math.round(arrival + (st.departure - st.arrival)));
+      let departure = Math.max(arrival, Math.round(arrival + Math.max(st.departure - st.arrival, i > 0 && i < sts.length - 1 ? this.options.dwellSeconds : 0)));
       if (st.timepoint && !m.headway && i > 0 && st.departure - st.arrival > 0) departure = Math.max(departure, m.base + st.departure);
       if (arrival - now > this.options.horizonSeconds) break;
       updates.push({ stopId: st.stopId, stopSequence: st.stopSequence, arrival, departure });
