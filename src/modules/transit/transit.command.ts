@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { AppContext } from '../../platform/context.js';
-import { listDepartments } from '../catalog/index.js';
+import { departmentSeed, listDepartments } from '../catalog/index.js';
 import { importGtfs } from './transit.import.js';
 
 const usage = 'Usage: npm run import-gtfs -- <feed.zip> --agency <department code>';
@@ -28,8 +28,9 @@ export async function importGtfsCommand(ctx: AppContext, args: string[]): Promis
     console.error(`No such file: ${zip}`);
     return 2;
   }
-  const departments = await listDepartments(ctx.db);
-  if (!departments.some((d) => d.code === agency)) {
+  // The catalogue's departments, or those it is seeded with (a database not seeded yet).
+  const departments = [...(await listDepartments(ctx.db)).map((d) => d.code), ...departmentSeed.map((d) => d.code)];
+  if (!departments.includes(agency)) {
     console.error(`"${agency}" is not a department code in the catalogue (e.g. bus-group, xinjin-transport)`);
     return 2;
   }
