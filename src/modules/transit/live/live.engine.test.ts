@@ -114,6 +114,19 @@ describe('matching', () => {
     expect(gone).toEqual(['8062']);
   });
 
+  it('uses the console’s block assignment when the unit does not say, and finds the trip without one', () => {
+    const bare = trace8062.slice(0, 12).map(({ blockId: _b, ...p }) => p);
+    const assigned = engineWith(net5A);
+    assigned.assignBlock('bus-group', '8062', 'SE-08');
+    assigned.ingest('bus-group', bare);
+    const v = assigned.liveVehicles(bare[11]!.timestamp)[0]!;
+    expect(net5A.trips.get(v.tripId!)!.blockId).toBe('SE-08');
+    // Without any assignment the trips whose shapes pass the fix are tried (auto-assignment).
+    const auto = engineWith(net5A);
+    auto.ingest('bus-group', bare);
+    expect(auto.liveVehicles(bare[11]!.timestamp)[0]!.routeId).toBe('5A');
+  });
+
   it('is idempotent by vehicle and timestamp, and ignores a fix older than the newest', () => {
     const e = engineWith(net5A);
     expect(e.ingest('bus-group', trace8062.slice(0, 10))).toEqual({ accepted: 10, fresh: 10, duplicates: 0 });

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { AppContext } from '../../../platform/context.js';
-import { feeds } from '../transit.schema.js';
+import { feeds, vehicleAssignments } from '../transit.schema.js';
 import { loadNetwork } from '../transit.network.js';
 import { LiveEngine, type IngestResult, type VehicleListener } from './live.engine.js';
 import { fromTransitNetwork } from './live.network.js';
@@ -88,6 +88,12 @@ function createRuntime(ctx: AppContext): LiveRuntime {
       await reloadNetworks();
     } catch (error) {
       ctx.log.error({ err: error }, 'transit live: static networks could not be loaded');
+    }
+    // The console's manual vehicle → block assignments (written by the transit module).
+    try {
+      for (const a of await ctx.db.select().from(vehicleAssignments)) engine.assignBlock(a.agencyCode, a.vehicleId, a.blockId);
+    } catch (error) {
+      ctx.log.error({ err: error }, 'transit live: vehicle assignments could not be read');
     }
     const since = (clock.mode === 'replay' ? 0 : wall()) - ctx.config.transitVehicleTimeoutSeconds;
     const latest = await latestPositions(ctx.db, Math.max(0, since));
