@@ -1,7 +1,8 @@
 /**
  * `npx tsx bench/transit-static.ts`: the static side of transit.
- *   1. time to import a real feed (default the cut-down WMATA feed: 956 stops, 2,830 trips, 154,763 stop times;
- *      BENCH_GTFS=<zip> for another) and to load the active network into memory;
+ *   1. time to import a real feed and to load the active network into memory: by default WMATA route 3T (97 stops,
+ *      363 trips, 17,963 stop times) so the run stays short; BENCH_GTFS=../shared/data/transit/wmata-oba-gtfsrt/cut.zip
+ *      for the bigger cut-down WMATA feed (956 stops, 2,830 trips, 154,763 stop times), or any other zip;
  *   2. time to build (and encode as protobuf) the GTFS-Realtime VehiclePositions, TripUpdates and Alerts feeds for
  *      15,000 vehicles (BENCH_VEHICLES), each on a trip of that feed with predictions for all its remaining stops.
  * Database: PGlite in memory, or PostgreSQL when DATABASE_URL is set (the bench migrates it and imports as agency
@@ -17,7 +18,7 @@ import { sharedTransitData } from '../src/modules/transit/transit.testkit.js';
 import type { LiveVehicle } from '../src/modules/transit/live/index.js';
 import type { AlertRow } from '../src/modules/transit/transit.service.js';
 
-const zip = process.env.BENCH_GTFS || sharedTransitData('wmata-oba-gtfsrt/cut.zip');
+const zip = process.env.BENCH_GTFS || sharedTransitData('wmata-transitclock-avl/gtfs-3T.zip');
 const vehicleCount = Number(process.env.BENCH_VEHICLES ?? 15_000);
 const agency = 'bench-static';
 
