@@ -19,7 +19,7 @@ export class PositionStore {
     private readonly db: Executor,
     private readonly log: { error(o: object, msg: string): void },
     private readonly intervalMs = 500,
-    private readonly maxBuffer = 5000,
+    private readonly maxBuffer = 8000,
   ) {}
 
   start(): void {
@@ -61,12 +61,12 @@ export class PositionStore {
     this.buffer = [];
     this.flushing = (async () => {
       try {
-        for (let i = 0; i < rows.length; i += 1000) {
-          await this.db
-            .insert(livePositions)
-            .values(rows.slice(i, i + 1000))
-            .onConflictDoNothing();
-        }
+        // 2,000 rows per statement (15 parameters each, under PostgreSQL's 65,535), up to 4 statements at once
+        // (a server pool writes them in parallel; PGlite queues them).
+        const chunks: Row[][] = [];
+        for (let i = 0; i < rows.length; i += 2000) chunks.push(rows.slice(i, i + 2000));
+        for (let i = 0; i < chunks.length; i += 4)
+          await Promise.all(chunks.slice(i, i + 4).map((chunk) => this.db.insert(livePositions).values(chunk).onConflictDoNothing()));
         this.written += rows.length;
       } catch (error) {
         this.log.error({ err: error, rows: rows.length }, 'transit positions could not be stored');
