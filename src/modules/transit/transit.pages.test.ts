@@ -240,6 +240,36 @@ describe('operators: alerts, cancellations, assignments, uploads', () => {
   });
 });
 
+describe('odd input never gives a 500', () => {
+  it.each([
+    '/transit?q[]=a&q[]=b',
+    '/transit?lat=1e400&lon=NaN',
+    '/transit?q=' + 'x'.repeat(5000),
+    '/transit/stops/%00',
+    '/transit/stops/' + 'x'.repeat(300),
+    '/transit/routes/%E2%80%AE',
+    '/gtfs-rt/alerts.pb?format=xml',
+  ])('GET %s', async (url) => {
+    const res = await app.inject({ url });
+    expect(res.statusCode).toBeGreaterThanOrEqual(200);
+    expect(res.statusCode).toBeLessThan(500);
+  });
+  it('posting to the console of another agency is refused, and a bare POST without CSRF too', async () => {
+    const c = as(operator);
+    const token = await c.csrf('/staff/transit/bus-group');
+    const other = await c.request('POST', '/staff/transit/xinjin-transport/alerts', `_csrf=${encodeURIComponent(token)}&kind=detour`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(other.statusCode).toBe(403);
+    const noCsrf = await c.request('POST', '/staff/transit/bus-group/alerts', 'kind=detour', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(noCsrf.statusCode).toBe(403);
+    const noFile = await c.request('POST', `/staff/transit/bus-group/feeds?_csrf=${encodeURIComponent(token)}`, `_csrf=${encodeURIComponent(token)}`, {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
+    expect(noFile.statusCode).toBe(400);
+  });
+});
+
 describe('arrival reminders', () => {
   it('a rider sets a reminder; bad input re-renders; an anonymous visitor is asked to sign in', async () => {
     const anon = await app.inject({ url: `/transit/stops/${encodeURIComponent(stopA)}?lang=en` });
