@@ -8,7 +8,7 @@ import { createUser, waitFor, type TestUser } from '../../../../test/factories.j
 import type { App } from '../../../platform/http/types.js';
 import { sharedTransitData } from '../transit.testkit.js';
 import { livePositions } from './live.schema.js';
-import { liveOf } from './live.service.js';
+import { liveOf, startLive } from './live.service.js';
 import { loadGtfsZip } from './live.gtfs-zip.js';
 import { readAvlCsv } from './live.avl.js';
 import { pollVehiclePositions } from './live.gtfsrt.js';
@@ -277,6 +277,20 @@ describe('TRANSIT_CLOCK=replay', () => {
   afterAll(async () => {
     await replayApp.close();
     await replayCtx.cleanup();
+  });
+
+  it('survives a restart: a new instance on the same database rebuilds the vehicles from the stored positions', async () => {
+    await liveOf(replayCtx).store.flush();
+    const restarted = { ...replayCtx };
+    const rt = await startLive(restarted);
+    try {
+      rt.setNetwork(net5A);
+      const v = rt.engine.allVehicles('bus-group').find((x) => x.vehicleId === '8062');
+      expect(v?.timestamp).toBe(trace[29]!.timestamp);
+      expect(rt.clock.now()).toBe(trace[29]!.timestamp);
+    } finally {
+      await rt.stop();
+    }
   });
 
   it('takes the time of the newest ingested position, so a 2016 trace predicts as it would have live', async () => {

@@ -4,7 +4,7 @@ import { feeds, vehicleAssignments } from '../transit.schema.js';
 import { loadNetwork } from '../transit.network.js';
 import { LiveEngine, type IngestResult, type VehicleListener } from './live.engine.js';
 import { fromTransitNetwork } from './live.network.js';
-import { PositionStore, latestPositions } from './live.store.js';
+import { PositionStore, recentPositions } from './live.store.js';
 import { startMqttIngest } from './live.mqtt.js';
 import { startGtfsRtPolling } from './live.gtfsrt.js';
 import type { Arrival, LiveNetwork, LiveVehicle, PositionInput } from './live.types.js';
@@ -95,13 +95,12 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     } catch (error) {
       ctx.log.error({ err: error }, 'transit live: vehicle assignments could not be read');
     }
-    const since = (clock.mode === 'replay' ? 0 : wall()) - ctx.config.transitVehicleTimeoutSeconds;
-    const latest = await latestPositions(ctx.db, Math.max(0, since));
+    // The last hours of positions (at most 200,000) rebuild the learned travel times, then the newest of each vehicle its state.
+    const since = clock.mode === 'replay' ? 0 : wall() - Math.max(3 * 3600, ctx.config.transitVehicleTimeoutSeconds);
+    const latest = await recentPositions(ctx.db, Math.max(0, since), 200_000);
     persist = false;
     try {
-      const byAgency = new Map<string, PositionInput[]>();
-      for (const p of latest) byAgency.set(p.agencyCode, [...(byAgency.get(p.agencyCode) ?? []), p]);
-      for (const [agencyCode, positions] of byAgency) engine.ingest(agencyCode, positions);
+      for (const p of latest) engine.ingest(p.agencyCode, [p]);
     } finally {
       persist = true;
     }

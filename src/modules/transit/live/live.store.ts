@@ -84,6 +84,36 @@ export class PositionStore {
   }
 }
 
+/**
+ * Stored positions since a time, oldest first, at most `limit` (the newest ones): replayed at start they rebuild both
+ * the vehicles' state and the travel times learned from them.
+ */
+export async function recentPositions(db: Executor, since: number, limit: number): Promise<(PositionInput & { agencyCode: string })[]> {
+  const result = await db.execute(sql`
+    SELECT * FROM (
+      SELECT agency_code, vehicle_id, recorded_at, lat, lon, bearing, speed, trip_id, block_id, route_id
+      FROM transit_live_positions WHERE recorded_at >= ${since}
+      ORDER BY recorded_at DESC LIMIT ${limit}
+    ) recent ORDER BY recorded_at`);
+  return rowsToPositions(result);
+}
+
+function rowsToPositions(result: unknown): (PositionInput & { agencyCode: string })[] {
+  const rows = (Array.isArray(result) ? result : (result as { rows: unknown[] }).rows) as Record<string, unknown>[];
+  return rows.map((r) => ({
+    agencyCode: String(r.agency_code),
+    vehicleId: String(r.vehicle_id),
+    timestamp: Number(r.recorded_at),
+    lat: Number(r.lat),
+    lon: Number(r.lon),
+    bearing: r.bearing === null ? undefined : Number(r.bearing),
+    speed: r.speed === null ? undefined : Number(r.speed),
+    tripId: r.trip_id === null ? undefined : String(r.trip_id),
+    blockId: r.block_id === null ? undefined : String(r.block_id),
+    routeId: r.route_id === null ? undefined : String(r.route_id),
+  }));
+}
+
 /** The newest stored position of each vehicle heard since a time: the state to rebuild after a restart. */
 export async function latestPositions(db: Executor, since: number): Promise<(PositionInput & { agencyCode: string })[]> {
   const result = await db.execute(sql`
