@@ -30,6 +30,8 @@ import { certificatesModule } from './modules/certificates/index.js';
 import { enterpriseModule } from './modules/enterprise/index.js';
 import { hallModule } from './modules/hall/index.js';
 import { open311Module } from './modules/hall/open311/index.js';
+import { transitModule } from './modules/transit/index.js';
+import { transitLiveModule } from './modules/transit/live/index.js';
 import type { AppModule } from './platform/module.js';
 import { registerPageCache } from './platform/http/page-cache.js';
 import { sessionCookie } from './modules/identity/identity.routes.js';
@@ -46,6 +48,8 @@ export const modules: AppModule[] = [
   enterpriseModule,
   hallModule,
   open311Module,
+  transitModule,
+  transitLiveModule,
 ];
 
 registerMessages(platformMessages);

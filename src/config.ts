@@ -51,6 +51,17 @@ export interface Config {
   /** Posts one account may file in the hall per window (more answer 429). */
   hallPostLimit: number;
   hallPostWindowSeconds: number;
+  /** Transit live: `live` takes time from the wall clock, `replay` from the newest ingested vehicle position. */
+  transitClock: 'live' | 'replay';
+  /** Transit live: MQTT broker for vehicle positions (topic servicehall/transit/<agency>/positions); unset = no MQTT. */
+  mqttUrl: string | undefined;
+  /** Transit live: a vehicle silent this long leaves the live view. */
+  transitVehicleTimeoutSeconds: number;
+  /** Transit live: operators' GTFS-Realtime VehiclePositions feeds to poll, `agency=url` separated by spaces or commas. */
+  transitGtfsRtFeeds: { agencyCode: string; url: string }[];
+  transitGtfsRtPollSeconds: number;
+  /** Transit live: MQTT topic filters this instance subscribes to (default: the shared subscription of every agency). */
+  transitMqttTopics: string[];
   version: string;
 }
 
@@ -134,8 +145,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicPageCacheSeconds: take('PUBLIC_PAGE_CACHE_SECONDS', int(env.PUBLIC_PAGE_CACHE_SECONDS, 5, 0, 300)),
     hallPostLimit: take('HALL_POST_LIMIT', int(env.HALL_POST_LIMIT, 5, 1, 1000000)),
     hallPostWindowSeconds: take('HALL_POST_WINDOW_SECONDS', int(env.HALL_POST_WINDOW_SECONDS, 600, 1, 86400)),
+    transitClock: env.TRANSIT_CLOCK === 'replay' ? 'replay' : 'live',
+    mqttUrl: env.MQTT_URL || undefined,
+    transitVehicleTimeoutSeconds: take('TRANSIT_VEHICLE_TIMEOUT_SECONDS', int(env.TRANSIT_VEHICLE_TIMEOUT_SECONDS, 300, 10, 86400)),
+    transitGtfsRtFeeds: (env.TRANSIT_GTFSRT_FEEDS ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((entry) => {
+        const at = entry.indexOf('=');
+        return { agencyCode: entry.slice(0, at), url: entry.slice(at + 1) };
+      }),
+    transitGtfsRtPollSeconds: take('TRANSIT_GTFSRT_POLL_SECONDS', int(env.TRANSIT_GTFSRT_POLL_SECONDS, 15, 1, 3600)),
+    transitMqttTopics: (env.TRANSIT_MQTT_TOPICS ?? '').split(/[\s,]+/).filter(Boolean),
     version: packageVersion,
   };
+  if (env.TRANSIT_CLOCK && !['live', 'replay'].includes(env.TRANSIT_CLOCK)) problems.push(`TRANSIT_CLOCK must be live or replay, got "${env.TRANSIT_CLOCK}"`);
+  if (config.mqttUrl && !/^(mqtts?|wss?|tcp):\/\//.test(config.mqttUrl)) problems.push('MQTT_URL must start with mqtt://, mqtts://, ws:// or wss://');
+  for (const f of config.transitGtfsRtFeeds) {
+    if (!/^[a-z0-9-]+$/.test(f.agencyCode) || !/^https?:\/\//.test(f.url))
+      problems.push(`TRANSIT_GTFSRT_FEEDS entries must be agency=http(s)://url, got "${f.agencyCode}=${f.url}"`);
+  }
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(config.logLevel)) {
     problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "${config.logLevel}"`);
   }

@@ -4,6 +4,7 @@ import { verifyAuditChain } from './platform/audit/audit.js';
 import { modules } from './app.js';
 import { serve } from './server.js';
 import { rotateSigningKey } from './modules/certificates/index.js';
+import { importGtfsCommand } from './modules/transit/transit.command.js';
 
 const usage = `Usage: servicehall <command>
 
@@ -13,7 +14,10 @@ Commands:
   migrate        apply database migrations and exit
   seed           write the demo data (idempotent) and exit
   audit-verify   check the audit log's hash chain; names the first tampered record
-  rotate-credential-key  retire the credential issuer key (it stays published) and sign with a new one`;
+  rotate-credential-key  retire the credential issuer key (it stays published) and sign with a new one
+  import-gtfs <zip> --agency <code>   import a GTFS timetable for a transit department (replaces it atomically)
+  transit-replay <avl csv|dir> --speed <x> --url <base> --token <t>   send a recorded AVL trace to the positions API
+  transit-accuracy [dir] [--dwell s]   replay the WMATA AVL traces and print the prediction error by horizon`;
 
 async function main(argv: string[]): Promise<number> {
   const command = argv[0] ?? 'serve';
@@ -21,6 +25,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(usage);
     return 0;
   }
+  // Transit tools that talk to a server over HTTP or run in memory: no database of their own.
+  if (command === 'transit-replay' || command === 'transit-accuracy') return transitTool(command, argv.slice(1));
   const config = loadConfig();
   const ctx = await createContext(config);
   switch (command) {
@@ -57,12 +63,41 @@ async function main(argv: string[]): Promise<number> {
       console.log(`Issuer key rotated: now signing with ${result.active}${result.retired ? `; ${result.retired} retired and still published` : ''}`);
       break;
     }
+    case 'import-gtfs': {
+      const code = await importGtfsCommand(ctx, argv.slice(1));
+      await closeContext(ctx);
+      return code;
+    }
     default:
       console.error(`Unknown command "${command}"\n\n${usage}`);
       await closeContext(ctx);
       return 2;
   }
   await closeContext(ctx);
+  return 0;
+}
+
+async function transitTool(command: string, args: string[]): Promise<number> {
+  if (command === 'transit-replay') {
+    const { parseReplayArgs, replay, replayUsage } = await import('./modules/transit/live/live.replay.js');
+    const options = parseReplayArgs(args);
+    if (typeof options === 'string') {
+      console.error(`${options}\n\n${replayUsage}`);
+      return 2;
+    }
+    const result = await replay({ ...options, log: (line) => console.log(line) });
+    console.log(`Replayed ${result.sent} positions in ${result.requests} requests; ${result.accepted} accepted`);
+    return 0;
+  }
+  const { measureWmataAccuracy, formatAccuracy } = await import('./modules/transit/live/live.accuracy.js');
+  const dwellAt = args.indexOf('--dwell');
+  const dwellSeconds = dwellAt >= 0 ? Number(args[dwellAt + 1]) : 0;
+  if (!Number.isFinite(dwellSeconds) || dwellSeconds < 0 || dwellSeconds > 300) {
+    console.error('--dwell must be a number of seconds from 0 to 300');
+    return 2;
+  }
+  const dir = args.find((a, i) => !a.startsWith('--') && args[i - 1] !== '--dwell');
+  console.log(formatAccuracy(measureWmataAccuracy(dir, { dwellSeconds })));
   return 0;
 }
 

@@ -96,6 +96,7 @@ export const identityMessages = {
     'identity.role.approver': '审批人员',
     'identity.role.dept_admin': '部门管理员',
     'identity.role.platform_admin': '平台管理员',
+    'identity.role.operator': '公交调度员',
 
     'identity.staff.title': '工作人员登录',
     'identity.staff.intro': '本入口仅供政府部门工作人员使用。',
@@ -210,6 +211,7 @@ export const identityMessages = {
     'identity.role.approver': 'Approver',
     'identity.role.dept_admin': 'Department admin',
     'identity.role.platform_admin': 'Platform admin',
+    'identity.role.operator': 'Transport operator',
 
     'identity.staff.title': 'Staff sign-in',
     'identity.staff.intro': 'This entrance is for government staff only.',

@@ -24,11 +24,19 @@ const staffKinds: { suffix: string; role: StaffRole; zh: string }[] = [
   { suffix: 'admin', role: 'dept_admin', zh: '管理员' },
 ];
 
+/** Departments that run buses and have a demo operator sign-in `<code>.operator`. */
+export const transitOperatorDepartments = ['bus-group', 'xinjin-transport'] as const;
+
 export function demoStaff(): { login: string; realName: string; departmentCode: string; role: StaffRole }[] {
   const staff = departmentSeed.flatMap((d) =>
     staffKinds.map((k) => ({ login: `${d.code}.${k.suffix}`, realName: `${d.nameZh}${k.zh}`, departmentCode: d.code, role: k.role })),
   );
-  return [...staff, { login: 'admin', realName: '平台管理员', departmentCode: 'gov-service', role: 'platform_admin' }];
+  // Transport operators (transit): their units post vehicle positions with this sign-in's API token.
+  const operators = transitOperatorDepartments.flatMap((code) => {
+    const d = departmentSeed.find((x) => x.code === code);
+    return d ? [{ login: `${code}.operator`, realName: `${d.nameZh}调度员`, departmentCode: code, role: 'operator' as const }] : [];
+  });
+  return [...staff, ...operators, { login: 'admin', realName: '平台管理员', departmentCode: 'gov-service', role: 'platform_admin' }];
 }
 
 /** Writes the demo accounts; rows that exist are left alone, so running it twice changes nothing. */
@@ -89,6 +97,7 @@ export function demoAccountLines(ctx: AppContext): string[] {
     `Citizens (sign in at /sign-in): 13800000001 (${demoCitizens[0].realName}), 13800000002 (${demoCitizens[1].realName})`,
     `Company accountant: 13800000003 (${demoCitizens[2].realName}, ${demoCompany.name}, USCC ${demoCompany.uscc}); legal representative 13800000004`,
     `Staff (sign in at /staff): <department code>.clerk | .reviewer | .approver | .admin, e.g. psb-exit-entry.clerk, tax.admin`,
+    `Transport operators (API token for vehicle positions): bus-group.operator, xinjin-transport.operator`,
     `Platform admin: admin`,
     `Password for every demo account: ${ctx.config.demoPassword}${ctx.config.staffTotpRequired ? ' (staff also enrol a TOTP authenticator at first sign-in; STAFF_TOTP_REQUIRED=false switches it off)' : ''}`,
   ];

@@ -5,6 +5,9 @@ import * as repo from './identity.repository.js';
 import { identityMessages } from './identity.messages.js';
 import { registerIdentityRoutes, sessionCookie } from './identity.routes.js';
 import { resolveActor } from './identity.service.js';
+
+/** Resolves a bearer token to its actor (for transports other than HTTP, e.g. MQTT position ingest). */
+export { resolveActor };
 import { demoAccountLines, seedIdentity } from './identity.seed.js';
 
 /**

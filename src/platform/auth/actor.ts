@@ -1,4 +1,5 @@
-export const staffRoleNames = ['clerk', 'reviewer', 'approver', 'dept_admin', 'platform_admin'] as const;
+/** `operator`: a transport operator's staff (transit: post vehicle positions, run the operators' console). */
+export const staffRoleNames = ['clerk', 'reviewer', 'approver', 'dept_admin', 'platform_admin', 'operator'] as const;
 export type StaffRole = (typeof staffRoleNames)[number];
 
 export interface ActingFor {

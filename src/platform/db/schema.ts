@@ -10,3 +10,5 @@ export * from '../../modules/certificates/certificates.schema.js';
 export * from '../../modules/enterprise/enterprise.schema.js';
 export * from '../../modules/hall/hall.schema.js';
 export * from '../../modules/hall/open311/open311.schema.js';
+export * from '../../modules/transit/transit.schema.js';
+export * from '../../modules/transit/live/live.schema.js';

@@ -1,0 +1,167 @@
+/** Planar geometry on a local equirectangular projection: good to a few metres across a city. */
+const metresPerDegreeLat = 111_320;
+
+export interface Projector {
+  x(lon: number): number;
+  y(lat: number): number;
+}
+
+export function projector(origin: { lat: number; lon: number }): Projector {
+  const k = metresPerDegreeLat * Math.cos((origin.lat * Math.PI) / 180);
+  return { x: (lon) => (lon - origin.lon) * k, y: (lat) => (lat - origin.lat) * metresPerDegreeLat };
+}
+
+export function haversine(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const r = 6_371_000;
+  const dLat = ((lat2 - lat1) * Math.PI) / 180;
+  const dLon = ((lon2 - lon1) * Math.PI) / 180;
+  const a = Math.sin(dLat / 2) ** 2 + Math.cos((lat1 * Math.PI) / 180) * Math.cos((lat2 * Math.PI) / 180) * Math.sin(dLon / 2) ** 2;
+  return 2 * r * Math.asin(Math.sqrt(a));
+}
+
+export interface ShapeGeometry {
+  xs: Float64Array;
+  ys: Float64Array;
+  dists: Float64Array;
+  length: number;
+}
+
+export function buildShape(points: { x: number; y: number }[]): ShapeGeometry {
+  const n = points.length;
+  const xs = new Float64Array(n);
+  const ys = new Float64Array(n);
+  const dists = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    xs[i] = points[i]!.x;
+    ys[i] = points[i]!.y;
+    if (i > 0) dists[i] = dists[i - 1]! + Math.sqrt((xs[i]! - xs[i - 1]!) ** 2 + (ys[i]! - ys[i - 1]!) ** 2);
+  }
+  return { xs, ys, dists, length: n ? dists[n - 1]! : 0 };
+}
+
+export interface Projection {
+  /** Metres along the shape of the nearest point. */
+  dist: number;
+  /** Metres from the shape. */
+  offset: number;
+}
+
+const CHUNK = 16;
+/** Bounding boxes of runs of CHUNK segments, so a search skips the runs that cannot hold a closer point. */
+const chunkBoxes = new WeakMap<Float64Array, Float64Array>();
+
+function boxesOf(shape: ShapeGeometry): Float64Array {
+  let boxes = chunkBoxes.get(shape.xs);
+  if (boxes) return boxes;
+  const n = shape.xs.length;
+  const count = Math.ceil((n - 1) / CHUNK);
+  boxes = new Float64Array(count * 4);
+  for (let c = 0; c < count; c++) {
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (let i = c * CHUNK; i <= Math.min(n - 1, (c + 1) * CHUNK); i++) {
+      const x = shape.xs[i]!;
+      const y = shape.ys[i]!;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      if (y > maxY) maxY = y;
+    }
+    boxes.set([minX, minY, maxX, maxY], c * 4);
+  }
+  chunkBoxes.set(shape.xs, boxes);
+  return boxes;
+}
+
+/**
+ * The nearest point of the shape to (x, y), searched between two distances along it (a window around the
+ * vehicle's last match keeps a loop or a route doubling back from matching the wrong leg). On equal distance
+ * the earlier point wins.
+ */
+export function projectOnto(shape: ShapeGeometry, x: number, y: number, fromDist = 0, toDist = Infinity): Projection | null {
+  const { xs, ys, dists } = shape;
+  const n = xs.length;
+  if (n === 0) return null;
+  if (n === 1) return { dist: 0, offset: Math.sqrt((x - xs[0]!) ** 2 + (y - ys[0]!) ** 2) };
+  let lo = 0;
+  if (fromDist > 0) {
+    let a = 0;
+    let b = n - 1;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (dists[m + 1]! < fromDist) a = m + 1;
+      else b = m;
+    }
+    lo = a;
+  }
+  const boxes = boxesOf(shape);
+  let bestOffset2 = Infinity;
+  let bestDist = 0;
+  const scan = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      if (dists[i]! > toDist) return;
+      const ax = xs[i]!;
+      const ay = ys[i]!;
+      const dx = xs[i + 1]! - ax;
+      const dy = ys[i + 1]! - ay;
+      const len2 = dx * dx + dy * dy;
+      let t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
+      if (t < 0) t = 0;
+      else if (t > 1) t = 1;
+      const ex = x - ax - t * dx;
+      const ey = y - ay - t * dy;
+      // Squared distances in the loop (Math.hypot is slow); one square root at the end.
+      const offset2 = ex * ex + ey * ey;
+      if (offset2 < bestOffset2 || (offset2 === bestOffset2 && dists[i]! + t * (dists[i + 1]! - dists[i]!) < bestDist)) {
+        bestOffset2 = offset2;
+        bestDist = dists[i]! + t * (dists[i + 1]! - dists[i]!);
+      }
+    }
+  };
+  const boxDistance2 = (c: number) => {
+    const dx = Math.max(boxes[c * 4]! - x, 0, x - boxes[c * 4 + 2]!);
+    const dy = Math.max(boxes[c * 4 + 1]! - y, 0, y - boxes[c * 4 + 3]!);
+    return dx * dx + dy * dy;
+  };
+  const firstChunk = Math.floor(lo / CHUNK);
+  const chunks = boxes.length / 4;
+  // Start with the nearest run, so the best distance is small at once and most runs are skipped.
+  let nearest = -1;
+  let nearest2 = Infinity;
+  for (let c = firstChunk; c < chunks; c++) {
+    if (dists[c * CHUNK]! > toDist) break;
+    const d2 = boxDistance2(c);
+    if (d2 < nearest2) {
+      nearest2 = d2;
+      nearest = c;
+    }
+  }
+  if (nearest >= 0) scan(Math.max(lo, nearest * CHUNK), Math.min(n - 1, (nearest + 1) * CHUNK));
+  for (let c = firstChunk; c < chunks; c++) {
+    if (dists[c * CHUNK]! > toDist) break;
+    if (c === nearest || boxDistance2(c) > bestOffset2) continue;
+    scan(Math.max(lo, c * CHUNK), Math.min(n - 1, (c + 1) * CHUNK));
+  }
+  return bestOffset2 === Infinity ? null : { dist: bestDist, offset: Math.sqrt(bestOffset2) };
+}
+
+/** The point at a distance along the shape. */
+export function pointAt(shape: ShapeGeometry, dist: number): { x: number; y: number } {
+  const { xs, ys, dists } = shape;
+  const n = xs.length;
+  if (n === 0) return { x: 0, y: 0 };
+  if (dist <= 0) return { x: xs[0]!, y: ys[0]! };
+  if (dist >= shape.length) return { x: xs[n - 1]!, y: ys[n - 1]! };
+  let a = 0;
+  let b = n - 1;
+  while (b - a > 1) {
+    const m = (a + b) >> 1;
+    if (dists[m]! <= dist) a = m;
+    else b = m;
+  }
+  const seg = dists[b]! - dists[a]!;
+  const t = seg > 0 ? (dist - dists[a]!) / seg : 0;
+  return { x: xs[a]! + t * (xs[b]! - xs[a]!), y: ys[a]! + t * (ys[b]! - ys[a]!) };
+}

@@ -1,0 +1,149 @@
+import { eq } from 'drizzle-orm';
+import type { AppContext } from '../../../platform/context.js';
+import { feeds, vehicleAssignments } from '../transit.schema.js';
+import { loadNetwork } from '../transit.network.js';
+import { LiveEngine, type IngestResult, type VehicleListener } from './live.engine.js';
+import { fromTransitNetwork } from './live.network.js';
+import { PositionStore, recentPositions } from './live.store.js';
+import { startMqttIngest } from './live.mqtt.js';
+import { startGtfsRtPolling } from './live.gtfsrt.js';
+import type { Arrival, LiveNetwork, LiveVehicle, PositionInput } from './live.types.js';
+
+/** The clock of the live view: the wall clock, or in replay mode the time of the newest ingested position. */
+export interface LiveClock {
+  mode: 'live' | 'replay';
+  /** Unix seconds. */
+  now(): number;
+}
+
+/** One per application instance: the engine, its clock, its store and its inputs. */
+export interface LiveRuntime {
+  engine: LiveEngine;
+  clock: LiveClock;
+  store: PositionStore;
+  ingest(agencyCode: string, positions: PositionInput[]): IngestResult;
+  arrivalsAt(stopId: string, now?: number): Arrival[];
+  liveVehicles(agencyCode?: string): LiveVehicle[];
+  subscribe(routeId: string, listener: VehicleListener): () => void;
+  /** Re-reads the active static feeds (call after an import). */
+  reloadNetworks(): Promise<void>;
+  /** Replaces one agency's network directly (tests, tools). */
+  setNetwork(net: LiveNetwork): void;
+  stop(): Promise<void>;
+  /** Background work started by start(): stopped by stop(). */
+  onStop(fn: () => Promise<void> | void): void;
+}
+
+const runtimes = new WeakMap<AppContext, LiveRuntime>();
+
+export function liveOf(ctx: AppContext): LiveRuntime {
+  let rt = runtimes.get(ctx);
+  if (!rt) runtimes.set(ctx, (rt = createRuntime(ctx)));
+  return rt;
+}
+
+function createRuntime(ctx: AppContext): LiveRuntime {
+  const engine = new LiveEngine({ vehicleTimeoutSeconds: ctx.config.transitVehicleTimeoutSeconds });
+  const wall = () => Math.floor(ctx.clock.now().getTime() / 1000);
+  const clock: LiveClock =
+    ctx.config.transitClock === 'replay'
+      ? { mode: 'replay', now: () => (engine.latestPositionTime > 0 ? engine.latestPositionTime : wall()) }
+      : { mode: 'live', now: wall };
+  const store = new PositionStore(ctx.db, ctx.log);
+  let persist = true;
+  engine.onAccepted((agencyCode, p, v) => {
+    if (persist) store.add(agencyCode, p, v);
+  });
+  const stoppers: (() => Promise<void> | void)[] = [];
+  let activeFeeds = '';
+  const reloadNetworks = async () => {
+    const rows = await ctx.db.select({ id: feeds.id, agencyCode: feeds.agencyCode }).from(feeds).where(eq(feeds.active, true));
+    activeFeeds = rows
+      .map((r) => r.id)
+      .sort()
+      .join(',');
+    if (!rows.length) return;
+    const tn = await loadNetwork(ctx.db);
+    for (const agencyCode of new Set(rows.map((r) => r.agencyCode))) engine.setNetwork(fromTransitNetwork(tn, agencyCode));
+  };
+  const rt: LiveRuntime = {
+    engine,
+    clock,
+    store,
+    ingest: (agencyCode, positions) => engine.ingest(agencyCode, positions),
+    arrivalsAt: (stopId, now) => engine.arrivalsAt(stopId, now ?? clock.now()),
+    liveVehicles: (agencyCode) => engine.liveVehicles(clock.now(), agencyCode),
+    subscribe: (routeId, listener) => engine.subscribe(routeId, listener),
+    reloadNetworks,
+    setNetwork: (net) => engine.setNetwork(net),
+    onStop: (fn) => stoppers.push(fn),
+    async stop() {
+      for (const fn of stoppers.splice(0).reverse()) await fn();
+      await store.stop();
+    },
+  };
+  // Restore: the newest position of each vehicle heard within the timeout (not stored again).
+  (rt as LiveRuntime & { start: () => Promise<void> }).start = async () => {
+    try {
+      await reloadNetworks();
+    } catch (error) {
+      ctx.log.error({ err: error }, 'transit live: static networks could not be loaded');
+    }
+    // The console's manual vehicle → block assignments (written by the transit module).
+    try {
+      for (const a of await ctx.db.select().from(vehicleAssignments)) engine.assignBlock(a.agencyCode, a.vehicleId, a.blockId);
+    } catch (error) {
+      ctx.log.error({ err: error }, 'transit live: vehicle assignments could not be read');
+    }
+    // The last hours of positions (at most 200,000) rebuild the learned travel times, then the newest of each vehicle its state.
+    const since = clock.mode === 'replay' ? 0 : wall() - Math.max(3 * 3600, ctx.config.transitVehicleTimeoutSeconds);
+    const latest = await recentPositions(ctx.db, Math.max(0, since), 200_000);
+    persist = false;
+    try {
+      for (const p of latest) engine.ingest(p.agencyCode, [p]);
+    } finally {
+      persist = true;
+    }
+    store.start();
+    if (ctx.config.mqttUrl) {
+      try {
+        const mqttIngest = await startMqttIngest(
+          ctx,
+          rt,
+          ctx.config.mqttUrl,
+          ctx.config.transitMqttTopics.length ? { topics: ctx.config.transitMqttTopics } : {},
+        );
+        stoppers.push(() => mqttIngest.stop());
+      } catch (error) {
+        ctx.log.error({ err: error }, 'transit live: MQTT broker unreachable; HTTP ingest only');
+      }
+    }
+    stoppers.push(startGtfsRtPolling(ctx, rt));
+    // Notice a re-import done by another instance (or the command line) and silent vehicles.
+    const timer = setInterval(() => {
+      engine.sweep(clock.now());
+      void ctx.db
+        .select({ id: feeds.id })
+        .from(feeds)
+        .where(eq(feeds.active, true))
+        .then((rows) => {
+          const ids = rows
+            .map((r) => r.id)
+            .sort()
+            .join(',');
+          if (ids !== activeFeeds) return reloadNetworks();
+        })
+        .catch((error: unknown) => ctx.log.error({ err: error }, 'transit live: feed check failed'));
+    }, 5000);
+    timer.unref();
+    stoppers.push(() => clearInterval(timer));
+  };
+  return rt;
+}
+
+/** Loads networks, restores the state, starts the store (called once when the app starts). */
+export async function startLive(ctx: AppContext): Promise<LiveRuntime> {
+  const rt = liveOf(ctx) as LiveRuntime & { start: () => Promise<void> };
+  await rt.start();
+  return rt;
+}

@@ -1,0 +1,294 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import GtfsRealtimeBindings from 'gtfs-realtime-bindings';
+import { createTestApp, type TestContext } from '../../../test/helpers.js';
+import { createUser } from '../../../test/factories.js';
+import type { App } from '../../platform/http/types.js';
+import type { LiveVehicle } from './live/index.js';
+import { reloadLiveNetworks } from './live/index.js';
+import { pointAt } from './transit.geo.js';
+import { importGtfs } from './transit.import.js';
+import { loadNetwork, type TransitNetwork } from './transit.network.js';
+import { buildAlerts, buildTripUpdates, buildVehiclePositions, encodeFeed, type FeedMessage } from './transit.realtime.js';
+import { checkFeed } from './transit.rtcheck.js';
+import type { AlertRow } from './transit.service.js';
+import { invalidateNetwork } from './transit.service.js';
+import { sharedTransitData } from './transit.testkit.js';
+import { formatGtfsTime, serviceDayStart } from './transit.time.js';
+
+const { FeedMessage } = GtfsRealtimeBindings.transit_realtime;
+const bullrunner = readFileSync(new URL('./demo/bullrunner-gtfs.zip', import.meta.url));
+const DATE = '20160104'; // a Monday in the Collins calendar
+let app: App;
+let ctx: TestContext;
+let net: TransitNetwork;
+let now = 0;
+let vehicles: LiveVehicle[] = [];
+let alerts: AlertRow[] = [];
+
+/** Through the wire: encode with our builder, decode with gtfs-realtime-bindings, as a consumer would. */
+const wire = (m: FeedMessage) => FeedMessage.toObject(FeedMessage.decode(encodeFeed(m)), { longs: Number }) as FeedMessage;
+const rulesOf = (m: FeedMessage) => checkFeed(wire(m), net, now).map((v) => v.rule);
+
+function vehicleOn(tripId: string, index: number, delay: number, agencyCode: string, startTime: string | null = null, base = 0): LiveVehicle {
+  const trip = net.trips.get(tripId)!;
+  const shape = net.shapes.get(trip.shapeId)!;
+  const day = serviceDayStart(DATE, net.timezoneOf(agencyCode));
+  const here = trip.stopTimes[index]!;
+  const [lat, lon] = pointAt(shape, here.dist);
+  return {
+    vehicleId: `v-${tripId}`,
+    agencyCode,
+    lat,
+    lon,
+    bearing: 90,
+    speed: 8,
+    timestamp: now - 5,
+    tripId,
+    routeId: trip.routeId,
+    blockId: trip.blockId,
+    directionId: trip.directionId,
+    distanceAlong: here.dist,
+    offRoute: false,
+    delaySeconds: delay,
+    startDate: DATE,
+    startTime,
+    layover: false,
+    stopTimeUpdates: trip.stopTimes.slice(index + 1).map((s) => ({
+      stopId: s.stopId,
+      stopSequence: s.stopSequence,
+      arrival: day + base + s.arrival + delay,
+      departure: day + base + s.departure + delay,
+    })),
+  };
+}
+
+beforeAll(async () => {
+  ({ app, ctx } = await createTestApp({ env: { TRANSIT_CLOCK: 'replay' } }));
+  const a = await importGtfs(ctx.db, readFileSync(sharedTransitData('collins-coaches-ie/collins.zip')), {
+    agencyCode: 'xinjin-transport',
+    sourceName: 'collins.zip',
+    audit: { actorType: 'system' },
+  });
+  const b = await importGtfs(ctx.db, bullrunner, { agencyCode: 'bus-group', sourceName: 'bullrunner-gtfs.zip', audit: { actorType: 'system' } });
+  expect(a.ok && b.ok).toBe(true);
+  net = await loadNetwork(ctx.db);
+  const collinsTrips = [...net.trips.values()].filter((t) => t.agencyCode === 'xinjin-transport' && net.tripRunsOn(t, DATE)).slice(0, 3);
+  now = serviceDayStart(DATE, 'Europe/Dublin') + collinsTrips[0]!.stopTimes[1]!.arrival + 30;
+  vehicles = collinsTrips.map((t, i) => vehicleOn(t.id, 1, 60 * i, 'xinjin-transport'));
+  // A headway (exact_times=0) bus of the Bull Runner, told apart by its start time.
+  const headway = net.trips.get('1')!;
+  vehicles.push(
+    vehicleOn('1', 2, 0, 'bus-group', formatGtfsTime(headway.frequencies[0]!.startTime), headway.frequencies[0]!.startTime - headway.stopTimes[0]!.departure),
+  );
+  const base = { withdrawnAt: null, createdBy: null, createdAt: new Date(), updatedAt: new Date(), descriptionZh: '', descriptionEn: '', endsAt: null };
+  alerts = [
+    {
+      ...base,
+      id: '00000000-0000-4000-8000-000000000001',
+      agencyCode: 'xinjin-transport',
+      kind: 'detour',
+      routeId: collinsTrips[0]!.routeId,
+      stopId: null,
+      tripId: null,
+      headerZh: '绕行',
+      headerEn: 'Detour',
+      startsAt: new Date((now - 3600) * 1000),
+    },
+    {
+      ...base,
+      id: '00000000-0000-4000-8000-000000000002',
+      agencyCode: 'xinjin-transport',
+      kind: 'cancellation',
+      routeId: null,
+      stopId: null,
+      tripId: collinsTrips[2]!.id,
+      headerZh: '停运',
+      headerEn: 'Cancelled',
+      startsAt: new Date((now - 3600) * 1000),
+      endsAt: new Date((now + 3600) * 1000),
+    },
+    {
+      ...base,
+      id: '00000000-0000-4000-8000-000000000003',
+      agencyCode: 'bus-group',
+      kind: 'closed_stop',
+      routeId: null,
+      stopId: headway.stopTimes[0]!.stopId,
+      tripId: null,
+      headerZh: '站点停用',
+      headerEn: 'Stop closed',
+      startsAt: new Date((now - 60) * 1000),
+    },
+  ];
+}, 60_000);
+afterAll(async () => {
+  await app.close();
+  await ctx.cleanup();
+});
+
+const cancelled = () => new Set([alerts[1]!.tripId!]);
+const vp = () => buildVehiclePositions(net, vehicles, now, cancelled());
+const tu = () => buildTripUpdates(net, vehicles, now, cancelled(), () => DATE);
+const al = () => buildAlerts(net, alerts, now);
+
+describe('GTFS-Realtime output decodes and passes the validator rules', () => {
+  it('all three feeds decode with gtfs-realtime-bindings as FULL_DATASET v2.0 with a header timestamp', () => {
+    for (const m of [vp(), tu(), al()]) {
+      const d = FeedMessage.decode(encodeFeed(m));
+      expect(d.header.gtfsRealtimeVersion).toBe('2.0');
+      expect(d.header.incrementality).toBe(GtfsRealtimeBindings.transit_realtime.FeedHeader.Incrementality.FULL_DATASET);
+      expect(Number(d.header.timestamp)).toBe(now);
+      expect(d.entity.length).toBeGreaterThan(0);
+    }
+    expect(checkFeed(wire(vp()), net, now)).toEqual([]);
+    expect(checkFeed(wire(tu()), net, now)).toEqual([]);
+    expect(checkFeed(wire(al()), net, now)).toEqual([]);
+  });
+
+  it('a cancelled trip is CANCELED in trip updates and carries no vehicle trip (no ghost bus)', () => {
+    const t = wire(tu());
+    const c = t.entity!.find((e) => e.tripUpdate?.trip?.tripId === alerts[1]!.tripId);
+    expect(c?.tripUpdate?.trip?.scheduleRelationship).toBe(3);
+    expect(c?.tripUpdate?.stopTimeUpdate ?? []).toEqual([]);
+    const v = wire(vp()).entity!.find((e) => e.vehicle?.vehicle?.id === `v-${alerts[1]!.tripId}`);
+    expect(v?.vehicle?.trip).toBeFalsy();
+  });
+
+  // Each rule: our output passes, and the same output broken on purpose is caught (so the check can fail).
+  type Case = [rule: string, title: string, feed: () => FeedMessage, breakIt: (m: FeedMessage) => void];
+  const first = (m: FeedMessage) => m.entity![0]!;
+  const firstTu = (m: FeedMessage) => m.entity!.find((e) => e.tripUpdate?.stopTimeUpdate?.length)!.tripUpdate!;
+  const headwayTu = (m: FeedMessage) => m.entity!.find((e) => e.tripUpdate?.trip?.tripId === '1')!.tripUpdate!;
+  const cases: Case[] = [
+    ['E001', 'timestamps are POSIX seconds', vp, (m) => void (first(m).vehicle!.timestamp = now * 1000)],
+    ['E002', 'stop_time_updates are sorted by stop_sequence', tu, (m) => void firstTu(m).stopTimeUpdate!.reverse()],
+    ['E003', 'trip_ids are in the static feed', tu, (m) => void (firstTu(m).trip!.tripId = 'no-such-trip')],
+    ['E004', 'route_ids are in the static feed', vp, (m) => void (first(m).vehicle!.trip!.routeId = 'no-such-route')],
+    ['E006', 'frequency-based trips carry start_time and start_date', tu, (m) => void (headwayTu(m).trip!.startTime = null)],
+    ['E011', 'stop_ids are in the static feed', tu, (m) => void (firstTu(m).stopTimeUpdate![0]!.stopId = 'no-such-stop')],
+    ['E012', 'no entity timestamp is after the header timestamp', vp, (m) => void (first(m).vehicle!.timestamp = now + 30)],
+    ['E013', 'exact_times=0 trips are UNSCHEDULED', tu, (m) => void (headwayTu(m).trip!.scheduleRelationship = 0)],
+    ['E020', 'start_time is HH:MM:SS', tu, (m) => void (headwayTu(m).trip!.startTime = '7:00')],
+    ['E021', 'start_date is YYYYMMDD', tu, (m) => void (firstTu(m).trip!.startDate = '2016-01-04')],
+    ['E022', 'stop_time_update times increase', tu, (m) => void (firstTu(m).stopTimeUpdate!.at(-1)!.arrival!.time = now - 7200)],
+    ['E024', 'direction_id agrees with the static trip', tu, (m) => void (firstTu(m).trip!.directionId = (firstTu(m).trip!.directionId ?? 0) === 0 ? 1 : 0)],
+    [
+      'E025',
+      'departure is not before arrival',
+      tu,
+      (m) => void (firstTu(m).stopTimeUpdate![0]!.departure!.time = Number(firstTu(m).stopTimeUpdate![0]!.arrival!.time) - 60),
+    ],
+    ['E026', 'positions are valid coordinates', vp, (m) => void (first(m).vehicle!.position!.latitude = 123)],
+    ['E027', 'bearing is within 0–360', vp, (m) => void (first(m).vehicle!.position!.bearing = 400)],
+    [
+      'E028',
+      'positions are within the agency area',
+      vp,
+      (m) => void ((first(m).vehicle!.position!.latitude = 10), (first(m).vehicle!.position!.longitude = 10)),
+    ],
+    [
+      'E029',
+      'a vehicle on a trip is within 200 m of its shape',
+      vp,
+      (m) => void (first(m).vehicle!.position!.latitude = first(m).vehicle!.position!.latitude! + 0.005),
+    ],
+    [
+      'E030',
+      "an alert's trip belongs to its route",
+      al,
+      (m) => void (m.entity!.find((e) => e.alert?.informedEntity?.[0]?.trip)!.alert!.informedEntity![0]!.routeId = 'A'),
+    ],
+    [
+      'E031',
+      "an alert's trip.route_id is the trip's route",
+      al,
+      (m) => void (m.entity!.find((e) => e.alert?.informedEntity?.[0]?.trip)!.alert!.informedEntity![0]!.trip!.routeId = 'A'),
+    ],
+    ['E032', 'every alert has an informed entity', al, (m) => void (first(m).alert!.informedEntity = [])],
+    ['E033', 'every informed entity names something', al, (m) => void (first(m).alert!.informedEntity = [{}])],
+    ['E034', 'agency_ids are in the static feed', al, (m) => void (first(m).alert!.informedEntity![0]!.agencyId = 'no-such-agency')],
+    ['E035', 'a trip is on its static route', tu, (m) => void (firstTu(m).trip!.routeId = 'A')],
+    ['E036', 'no stop_sequence repeats', tu, (m) => void firstTu(m).stopTimeUpdate!.splice(1, 0, { ...firstTu(m).stopTimeUpdate![0]!, stopId: 'x' })],
+    ['E037', 'no stop_id repeats in a row', tu, (m) => void firstTu(m).stopTimeUpdate!.splice(1, 0, { ...firstTu(m).stopTimeUpdate![0]!, stopSequence: 999 })],
+    ['E038', 'gtfs_realtime_version is valid', vp, (m) => void (m.header!.gtfsRealtimeVersion = '3.7')],
+    ['E039', 'no is_deleted in a FULL_DATASET', vp, (m) => void (first(m).isDeleted = true)],
+    [
+      'E040',
+      'every stop_time_update has a stop_sequence or stop_id',
+      tu,
+      (m) => void ((firstTu(m).stopTimeUpdate![0]!.stopId = null), (firstTu(m).stopTimeUpdate![0]!.stopSequence = null)),
+    ],
+    ['E041', 'every non-cancelled trip update has stop_time_updates', tu, (m) => void (firstTu(m).stopTimeUpdate = [])],
+    [
+      'E043',
+      'every stop_time_update has an arrival or departure',
+      tu,
+      (m) => void ((firstTu(m).stopTimeUpdate![0]!.arrival = null), (firstTu(m).stopTimeUpdate![0]!.departure = null)),
+    ],
+    ['E044', 'every StopTimeEvent has a time or delay', tu, (m) => void (firstTu(m).stopTimeUpdate![0]!.arrival = {})],
+    [
+      'E045',
+      'stop_sequence and stop_id agree with the static trip',
+      tu,
+      (m) => void (firstTu(m).stopTimeUpdate![0]!.stopId = firstTu(m).stopTimeUpdate![1]!.stopId),
+    ],
+    ['E048', 'the header has a timestamp', al, (m) => void (m.header!.timestamp = 0)],
+    ['E049', 'the header has incrementality', al, (m) => void (m.header!.incrementality = null)],
+    ['E050', 'no timestamp is in the future', vp, (m) => void (m.header!.timestamp = now + 3600)],
+    ['E052', 'vehicle ids are unique', vp, (m) => void m.entity!.push({ ...first(m), id: 'copy' })],
+  ];
+  for (const [rule, title, feed, breakIt] of cases) {
+    it(`${rule}: ${title}`, () => {
+      expect(rulesOf(feed())).not.toContain(rule);
+      const broken = wire(feed());
+      breakIt(broken);
+      expect(checkFeed(broken, net, now).map((v) => v.rule)).toContain(rule);
+    });
+  }
+
+  it('E047: a vehicle has the same trip in positions and trip updates', () => {
+    const both = (m1: FeedMessage, m2: FeedMessage) => ({ header: m1.header, entity: [...m1.entity!, ...m2.entity!] });
+    expect(rulesOf(both(vp(), tu()))).not.toContain('E047');
+    const broken = both(wire(vp()), wire(tu()));
+    const e = broken.entity!.find(
+      (x) => x.tripUpdate?.vehicle?.id === `v-${[...net.trips.values()].find((t) => t.agencyCode === 'xinjin-transport' && net.tripRunsOn(t, DATE))!.id}`,
+    )!;
+    e.tripUpdate!.trip!.tripId = '1';
+    expect(checkFeed(broken, net, now).map((v) => v.rule)).toContain('E047');
+  });
+});
+
+describe('GTFS-Realtime endpoints', () => {
+  it('serve protobuf and JSON built from the live engine, stable within a second (E017, E018)', async () => {
+    const operator = await createUser(ctx, { kind: 'staff', departmentCode: 'bus-group', roles: ['operator'] });
+    invalidateNetwork(ctx);
+    await reloadLiveNetworks(ctx);
+    const trip = net.trips.get('1')!;
+    const shape = net.shapes.get(trip.shapeId)!;
+    const t = serviceDayStart('20170911', 'America/New_York') + 10 * 3600;
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/transit/positions',
+      headers: { authorization: operator.authorization },
+      payload: { positions: [{ vehicleId: 'bus-7', timestamp: t, lat: shape.lats[3], lon: shape.lons[3], bearing: 45, routeId: 'A' }] },
+    });
+    expect(res.statusCode).toBe(202);
+    for (const path of ['/gtfs-rt/vehicle-positions.pb', '/gtfs-rt/trip-updates.pb', '/gtfs-rt/alerts.pb']) {
+      const a = await app.inject({ url: path });
+      expect(a.statusCode).toBe(200);
+      expect(a.headers['content-type']).toBe('application/x-protobuf');
+      const feed = FeedMessage.toObject(FeedMessage.decode(a.rawPayload), { longs: Number }) as FeedMessage;
+      expect(feed.header!.timestamp).toBe(t);
+      expect(checkFeed(feed, net, t)).toEqual([]);
+      const b = await app.inject({ url: path });
+      const again = FeedMessage.toObject(FeedMessage.decode(b.rawPayload), { longs: Number }) as FeedMessage;
+      const prev = { feed, bytes: a.rawPayload.toString('base64'), currentBytes: b.rawPayload.toString('base64') };
+      expect(checkFeed(again, net, t, prev).map((v) => v.rule)).toEqual([]);
+      const json = await app.inject({ url: `${path}?format=json` });
+      expect(json.json<{ header: { incrementality: string } }>().header.incrementality).toBe('FULL_DATASET');
+    }
+    const vps = FeedMessage.decode((await app.inject({ url: '/gtfs-rt/vehicle-positions.pb' })).rawPayload);
+    expect(vps.entity.map((e) => e.vehicle?.vehicle?.id)).toContain('bus-7');
+  });
+});
