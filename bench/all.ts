@@ -16,6 +16,8 @@ const benchmarks: [string, string][] = [
   ['certificates', 'certificates.ts'],
   ['hall', 'hall.ts'],
   ['routing', 'routing.ts'],
+  ['transit', 'transit.ts'],
+  ['transit-static', 'transit-static.ts'],
 ];
 
 const only = process.env.BENCH_ONLY?.split(',')
