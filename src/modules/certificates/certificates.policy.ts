@@ -1,4 +1,4 @@
-import type { Actor } from '../../platform/auth/actor.js';
+import { hasRole, type Actor } from '../../platform/auth/actor.js';
 
 export interface Membership {
   uscc: string;
@@ -13,4 +13,15 @@ export interface Membership {
 export function canDownloadLicence(actor: Actor | null, memberships: Membership[], uscc: string): boolean {
   if (!actor || actor.kind !== 'citizen' || actor.pendingSecondFactor) return false;
   return memberships.some((m) => m.uscc === uscc && ['legal_representative', 'accountant', 'agent'].includes(m.role));
+}
+
+/**
+ * Who may withdraw (revoke), suspend or reinstate a licence: the registration authority's approvers and its
+ * department administrator (department `amr`), or a platform administrator. Clerks, reviewers, other
+ * departments and citizens may not. Default deny.
+ */
+export function mayChangeLicenceState(actor: Actor | null): boolean {
+  if (!actor || actor.kind !== 'staff' || actor.pendingSecondFactor) return false;
+  if (actor.roles.includes('platform_admin')) return true;
+  return actor.departmentCode === 'amr' && hasRole(actor, ['approver', 'dept_admin']);
 }

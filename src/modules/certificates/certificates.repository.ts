@@ -49,8 +49,9 @@ export async function insertCredential(ex: Executor, row: NewCredential): Promis
   await ex.insert(credentials).values(row);
 }
 
-export async function findCredential(ex: Executor, id: string): Promise<CredentialRow | undefined> {
-  const [row] = await ex.select().from(credentials).where(eq(credentials.id, id)).limit(1);
+export async function findCredential(ex: Executor, id: string, forUpdate = false): Promise<CredentialRow | undefined> {
+  const q = ex.select().from(credentials).where(eq(credentials.id, id)).limit(1);
+  const [row] = forUpdate ? await q.for('update') : await q;
   return row;
 }
 

@@ -10,6 +10,7 @@ import { licencePdf, qrSvg } from './certificates.documents.js';
 import { feedOf } from './certificates.feed.js';
 import { invalidateKeyCache, listPublicKeys } from './certificates.keys.js';
 import { canDownloadLicence } from './certificates.policy.js';
+import { registerLicenceStaffRoutes } from './certificates.staff.js';
 import { getLicence, issuerId, licenceContextPath, listLicencesOf, rotateSigningKey, verifyUrl } from './certificates.service.js';
 import {
   statusListCredential,
@@ -267,6 +268,10 @@ export async function registerCertificatesRoutes(app: App, ctx: AppContext): Pro
         .send(licence.jwt);
     },
   );
+
+  // --- staff: withdraw, suspend, reinstate (pages and API) -----------------------------------------
+
+  await registerLicenceStaffRoutes(app, ctx);
 
   // --- staff: signing keys -------------------------------------------------------------------------
 

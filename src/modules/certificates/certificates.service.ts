@@ -3,7 +3,10 @@ import { CompactSign } from 'jose';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/db.js';
 import { recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
-import { ValidationError, NotFoundError, ConflictError } from '../../platform/http/errors.js';
+import { ValidationError, NotFoundError, ConflictError, ForbiddenError } from '../../platform/http/errors.js';
+import type { Actor } from '../../platform/auth/actor.js';
+import { actorFields } from '../../platform/audit/audit.js';
+import { mayChangeLicenceState } from './certificates.policy.js';
 import { checkUscc } from '../identity/index.js';
 import { feedOf } from './certificates.feed.js';
 import * as repo from './certificates.repository.js';
@@ -185,7 +188,8 @@ async function changeState(
   change: { action: string; from: CredentialState[]; to: CredentialState; purpose: StatusPurpose; bit: boolean },
 ): Promise<void> {
   if (!/^[0-9a-f-]{36}$/i.test(credentialId)) throw new NotFoundError('No such credential');
-  const row = await repo.findCredential(executor, credentialId);
+  // Locked, so two members of staff acting at once see each other's change (e.g. revoke vs reinstate).
+  const row = await repo.findCredential(executor, credentialId, true);
   if (!row) throw new NotFoundError('No such credential');
   if (!change.from.includes(row.state)) throw new ConflictError(`The credential is ${row.state}`, { state: row.state });
   const entries = await repo.entriesOfCredential(executor, credentialId);
@@ -238,6 +242,40 @@ export async function reinstateCredential(executor: Executor, ctx: AppContext, c
   });
 }
 
+export type LicenceAction = 'revoke' | 'suspend' | 'reinstate';
+export const licenceActions: readonly LicenceAction[] = ['revoke', 'suspend', 'reinstate'];
+
+/** Which actions a licence in this state allows. */
+export function actionsFor(state: CredentialState): LicenceAction[] {
+  if (state === 'active') return ['revoke', 'suspend'];
+  if (state === 'suspended') return ['revoke', 'reinstate'];
+  return [];
+}
+
+/**
+ * A member of staff withdraws (revokes), suspends or reinstates a licence, with a reason (required, 2–500
+ * characters). Refused (403) unless `mayChangeLicenceState`; 404 for an unknown licence; 409 when its state does
+ * not allow the action (e.g. reinstating a revoked one). The bit, the state and the audit record commit together.
+ */
+export async function changeLicenceState(
+  ctx: AppContext,
+  actor: Actor,
+  credentialId: string,
+  action: LicenceAction,
+  reason: string,
+  ip: string | null,
+): Promise<void> {
+  if (!mayChangeLicenceState(actor)) throw new ForbiddenError('Only the registration authority’s approvers may change a licence’s status');
+  const why = String(reason ?? '')
+    .replace(/[\p{Cc}]/gu, ' ')
+    .trim();
+  if (why.length < 2 || why.length > 500) throw new ValidationError({ reason: 'certificates.staff.error.reason' });
+  const id = credentialId.toLowerCase();
+  const by: ActingParty = { ...actorFields(actor), ip };
+  const run = { revoke: revokeCredential, suspend: suspendCredential, reinstate: reinstateCredential }[action];
+  await ctx.db.transaction((tx) => run(tx, ctx, id, why, by));
+}
+
 export interface LicenceSummary {
   credentialId: string;
   uscc: string;
@@ -245,10 +283,21 @@ export interface LicenceSummary {
   issuedAt: Date;
   validUntil: Date | null;
   fields: LicenceFields;
+  stateChangedAt: Date | null;
+  stateReason: string | null;
 }
 
 function summaryOf(row: repo.CredentialRow): LicenceSummary {
-  return { credentialId: row.id, uscc: row.subjectUscc, state: row.state, issuedAt: row.issuedAt, validUntil: row.validUntil, fields: row.subject };
+  return {
+    credentialId: row.id,
+    uscc: row.subjectUscc,
+    state: row.state,
+    issuedAt: row.issuedAt,
+    validUntil: row.validUntil,
+    fields: row.subject,
+    stateChangedAt: row.stateChangedAt,
+    stateReason: row.stateReason,
+  };
 }
 
 /** The most recently issued licence of a company (whatever its state), or undefined. */

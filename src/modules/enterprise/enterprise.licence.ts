@@ -1,6 +1,6 @@
 import type { AppContext } from '../../platform/context.js';
 import type { Executor } from '../../platform/db/db.js';
-import { issueBusinessLicence, revokeCredential } from '../certificates/index.js';
+import { getLicence, issueBusinessLicence, revokeCredential, type ActingParty, type CredentialState } from '../certificates/index.js';
 import type { LicenceSubject } from './enterprise.service.js';
 
 /**
@@ -22,8 +22,13 @@ export async function issueLicence(ctx: AppContext, ex: Executor, s: LicenceSubj
   return { id: credentialId };
 }
 
-export async function revokeLicence(ctx: AppContext, ex: Executor, credentialId: string, reason: string): Promise<void> {
-  await revokeCredential(ex, ctx, credentialId, reason);
+export async function revokeLicence(ctx: AppContext, ex: Executor, credentialId: string, reason: string, by?: ActingParty): Promise<void> {
+  await revokeCredential(ex, ctx, credentialId, reason, by);
+}
+
+/** The licence's state (active, suspended or revoked), or undefined when there is no such licence. */
+export async function licenceState(ex: Executor, credentialId: string): Promise<CredentialState | undefined> {
+  return (await getLicence(ex, credentialId))?.state;
 }
 
 /** The certificates module's page for a licence (mobile view, with the PDF and the credential to download). */

@@ -18,3 +18,6 @@ export const mayDecide = (actor: Actor | null): boolean => mayAccept(actor) || m
 
 /** The forbidden-word list is kept by the AMR's administrators. */
 export const mayEditForbiddenWords = (actor: Actor | null): boolean => ofAmr(actor) && hasRole(actor, ['dept_admin']);
+
+/** 注销登记 (deregistration, which withdraws the licence): an approver or the department's administrator. */
+export const mayDeregister = (actor: Actor | null): boolean => ofAmr(actor) && hasRole(actor, ['approver', 'dept_admin']);

@@ -1,11 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../platform/context.js';
-import { ForbiddenError, HttpError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
+import { ConflictError, ForbiddenError, HttpError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
 import type { App } from '../../platform/http/types.js';
 import { sendPage } from '../../platform/views/render.js';
 import { getUserById, listEnterprisesOf } from '../identity/index.js';
-import { mayAccept, mayApprove, mayDecide, mayEditForbiddenWords } from './enterprise.policy.js';
+import { mayAccept, mayApprove, mayDecide, mayDeregister, mayEditForbiddenWords } from './enterprise.policy.js';
+import { getLicence, listLicencesOf } from '../certificates/index.js';
 import {
   applicationJson,
   applicationTitle,
@@ -29,6 +30,7 @@ import {
   confirmEstablishment,
   declareName,
   decideApplication,
+  deregisterCompany,
   getApplicationFor,
   getOwnName,
   isUuid,
@@ -52,6 +54,7 @@ import {
   NameReservedPage,
   RegisterPage,
   StaffApplicationPage,
+  StaffCompanyPage,
   StaffQueuePage,
   shareholderRows,
   type FormValues,
@@ -494,6 +497,76 @@ export async function registerEnterpriseRoutes(app: App, ctx: AppContext): Promi
       ),
   );
 
+  // 注销登记 and the company's licences, for the registration authority.
+  const staffCompany = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    uscc: string,
+    opts: { errors?: Record<string, string>; reason?: string; notice?: string; status?: number } = {},
+  ) => {
+    if (!mayDecide(request.actor)) throw new ForbiddenError();
+    const c = await repo.findCompanyByUscc(ctx.db, uscc.trim().toUpperCase());
+    if (!c) throw new NotFoundError('No such company');
+    const t = request.t;
+    const licences = (await listLicencesOf(ctx.db, c.uscc)).map((l) => ({
+      id: l.credentialId,
+      issuedOn: dateTimeText(l.issuedAt, request.locale),
+      state: t(`certificates.licence.state.${l.state}`),
+      stateCode: l.state,
+      current: l.credentialId === c.licenceId,
+    }));
+    const v = {
+      uscc: c.uscc,
+      name: c.name,
+      status: c.status,
+      fields: [
+        { label: t('enterprise.field.uscc'), value: c.uscc },
+        { label: t('enterprise.field.legalRepresentative'), value: c.legalRepresentative.name },
+        { label: t('enterprise.field.establishedOn'), value: c.establishedOn },
+        { label: t('enterprise.field.authority'), value: c.registrationAuthority },
+      ],
+      licences,
+    };
+    return sendPage(
+      request,
+      reply,
+      <StaffCompanyPage v={v} mayDeregister={mayDeregister(request.actor)} errors={opts.errors ?? {}} reason={opts.reason ?? ''} notice={opts.notice} />,
+      opts.status ?? 200,
+    );
+  };
+  app.get<{ Querystring: { uscc?: string } }>(
+    '/staff/enterprise/companies',
+    { config: staffAccess, schema: { querystring: Type.Object({ uscc: Type.Optional(Type.String({ maxLength: 30 })) }) } },
+    async (request, reply) => {
+      if (!mayDecide(request.actor)) throw new ForbiddenError();
+      const c = await repo.findCompanyByUscc(ctx.db, (request.query.uscc ?? '').trim().toUpperCase());
+      if (!c) throw new NotFoundError(request.t('enterprise.staffCompany.notFound'));
+      return reply.redirect(`/staff/enterprise/companies/${c.uscc}`, 303);
+    },
+  );
+  app.get<{ Params: Static<typeof UsccParam>; Querystring: { done?: string } }>(
+    '/staff/enterprise/companies/:uscc',
+    { config: staffAccess, schema: { params: UsccParam, querystring: Type.Object({ done: Type.Optional(Type.String({ maxLength: 10 })) }) } },
+    async (request, reply) =>
+      staffCompany(request, reply, request.params.uscc, request.query.done ? { notice: request.t('enterprise.staffCompany.deregistered') } : {}),
+  );
+  app.post<{ Params: Static<typeof UsccParam> }>(
+    '/staff/enterprise/companies/:uscc/deregister',
+    { config: staffAccess, schema: { params: UsccParam } },
+    async (request, reply) => {
+      const reason = str(bodyOf(request), 'reason').slice(0, 2000);
+      try {
+        const c = await deregisterCompany(ctx, request.actor!, request.params.uscc, reason, ip(request));
+        return reply.redirect(`/staff/enterprise/companies/${c.uscc}?done=1`, 303);
+      } catch (error) {
+        if (error instanceof ValidationError) return staffCompany(request, reply, request.params.uscc, { errors: error.fields, reason, status: 400 });
+        if (error instanceof ConflictError)
+          return staffCompany(request, reply, request.params.uscc, { errors: { _form: 'enterprise.staffCompany.error.state' }, reason, status: 409 });
+        throw error;
+      }
+    },
+  );
+
   const wordsPage = async (request: FastifyRequest, reply: FastifyReply, values: FormValues, errors: Record<string, string>, status = 200, notice?: string) => {
     const words = (await repo.listForbiddenWords(ctx.db)).map((w) => ({ id: w.id, word: w.word, reason: request.locale === 'en' ? w.reasonEn : w.reasonZh }));
     return sendPage(request, reply, <ForbiddenWordsPage words={words} values={values} errors={errors} notice={notice} />, status);
@@ -564,6 +637,7 @@ export async function registerEnterpriseRoutes(app: App, ctx: AppContext): Promi
       const c = await repo.findCompanyByUscc(ctx.db, request.params.uscc.trim().toUpperCase());
       if (!c) throw new NotFoundError('No such company');
       const p = publicCompany(c, await scopeItems(), request.locale);
+      const licence = c.licenceId ? await getLicence(ctx.db, c.licenceId) : undefined;
       const t = request.t;
       const fields = [
         { label: t('enterprise.field.uscc'), value: p.uscc },
@@ -575,6 +649,7 @@ export async function registerEnterpriseRoutes(app: App, ctx: AppContext): Promi
         { label: t('enterprise.field.scope'), value: p.businessScope },
         { label: t('enterprise.field.authority'), value: p.registrationAuthority },
         { label: t('enterprise.field.status'), value: t(`enterprise.companyStatus.${p.status}`) },
+        { label: t('enterprise.field.licence'), value: licence ? t(`certificates.licence.state.${licence.state}`) : t('enterprise.field.licence.none') },
         { label: t('enterprise.est.shareholders'), value: p.shareholders.map((s) => s.name).join('、') },
       ];
       const changes = (await repo.listChanges(ctx.db, c.id)).map((r) => ({

@@ -5,8 +5,8 @@ import type { Executor, Tx } from '../../platform/db/db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
 import { checkRealName, checkResidentId, getUserById, listEnterprisesOf, registerEnterprise } from '../identity/index.js';
 import { authorityOf, districtByName, districts, entityTypeOfLimitedCompany, forbiddenWordSeed, scopeSeed } from './enterprise.data.js';
-import { issueLicence, revokeLicence } from './enterprise.licence.js';
-import { mayAccept, mayApprove, mayDecide } from './enterprise.policy.js';
+import { issueLicence, licenceState, revokeLicence } from './enterprise.licence.js';
+import { mayAccept, mayApprove, mayDecide, mayDeregister } from './enterprise.policy.js';
 import * as repo from './enterprise.repository.js';
 import { checkNameStructure, findConflict, forbiddenIn, fullNameOf, usccFor, type NameParts, type NameProblem } from './enterprise.rules.js';
 import type { ChangeData, EstablishmentData, Officers, PersonRecord, ShareholderRecord } from './enterprise.schema.js';
@@ -579,6 +579,38 @@ export async function completeApplication(ctx: AppContext, tx: Tx, applicationId
     resourceId: company.uscc,
     outcome: 'ok',
     detail: { applicationId: app.id, licenceId: licence.id, revoked: company.licenceId, items: rows.map((r) => r.item) },
+  });
+}
+
+/**
+ * 注销登记, initiated by the registration authority: the company is marked deregistered in the public register
+ * (the exchange's register product stops answering for it) and its current licence is revoked, in one
+ * transaction, audited. Refused while a change is open (it would issue a new licence) or when already done.
+ */
+export async function deregisterCompany(ctx: AppContext, actor: Actor, uscc: string, reason: string, ip: string | null) {
+  if (!mayDeregister(actor)) throw new ForbiddenError();
+  const why = reason.replace(/[\p{Cc}]/gu, ' ').trim();
+  if (why.length < 2 || why.length > 500) throw new ValidationError({ reason: 'enterprise.staff.error.reason' });
+  return ctx.db.transaction(async (tx) => {
+    const found = await repo.findCompanyByUscc(tx, uscc.trim().toUpperCase());
+    const company = found ? await repo.findCompany(tx, found.id, true) : undefined;
+    if (!company) throw new NotFoundError('No such company');
+    if (company.status !== 'active') throw new ConflictError('The company is deregistered already');
+    if (await repo.hasOpenChange(tx, company.id)) throw new ConflictError('A change of this company is being handled');
+    const by = { ...actorFields(actor), ip };
+    const state = company.licenceId ? await licenceState(tx, company.licenceId) : undefined;
+    const revoked = company.licenceId && state && state !== 'revoked' ? company.licenceId : null;
+    if (revoked) await revokeLicence(ctx, tx, revoked, `注销登记：${why}`, by);
+    const out = await repo.updateCompany(tx, company.id, { status: 'deregistered', updatedAt: ctx.clock.now() });
+    await recordAudit(tx, {
+      ...by,
+      action: 'enterprise.deregister',
+      resourceType: 'enterprise',
+      resourceId: company.uscc,
+      outcome: 'ok',
+      detail: { reason: why, revokedLicence: revoked },
+    });
+    return out!;
   });
 }
 

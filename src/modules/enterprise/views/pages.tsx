@@ -481,6 +481,10 @@ export function StaffQueuePage({ rows }: { rows: { id: string; title: string; st
       <p>
         <a href="/staff/enterprise/forbidden-words">{t('enterprise.words.title')}</a>
       </p>
+      <form method="get" action="/staff/enterprise/companies">
+        <Field name="uscc" label={t('enterprise.staffCompany.find')} maxLength={18} required />
+        <Button variant="secondary">{t('enterprise.staffCompany.open')}</Button>
+      </form>
       {rows.length === 0 ? (
         <p>{t('enterprise.staff.empty')}</p>
       ) : (
@@ -688,6 +692,76 @@ export function CompanyPage({
       )}
       <p>
         <a href="/enterprises">{t('enterprise.register.back')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export interface StaffCompanyView {
+  uscc: string;
+  name: string;
+  status: 'active' | 'deregistered';
+  fields: { label: string; value: string }[];
+  licences: { id: string; issuedOn: string; state: string; stateCode: string; current: boolean }[];
+}
+
+/** A company for the registration authority: its licences (each with the page to withdraw or suspend it) and 注销登记. */
+export function StaffCompanyPage({
+  v,
+  mayDeregister,
+  errors,
+  reason,
+  notice,
+}: {
+  v: StaffCompanyView;
+  mayDeregister: boolean;
+  errors: FieldErrors;
+  reason: string;
+  notice?: string | undefined;
+}) {
+  const { t } = usePage();
+  return (
+    <Layout title={v.name} area="staff">
+      <ErrorSummary errors={errors} />
+      {notice && <Notice kind="success">{notice}</Notice>}
+      <h1>{v.name}</h1>
+      <dl class="summary-list">
+        {v.fields.map((f) => (
+          <>
+            <dt>{f.label}</dt>
+            <dd>{f.value}</dd>
+          </>
+        ))}
+        <dt>{t('enterprise.field.status')}</dt>
+        <dd id="company-status" data-status={v.status}>
+          {t(`enterprise.companyStatus.${v.status}`)}
+        </dd>
+      </dl>
+      <h2>{t('enterprise.staffCompany.licences')}</h2>
+      {v.licences.length === 0 ? (
+        <p>{t('enterprise.staffCompany.noLicence')}</p>
+      ) : (
+        <ul>
+          {v.licences.map((l) => (
+            <li key={l.id}>
+              <a href={`/staff/certificates/licences/${l.id}`}>{t('enterprise.staffCompany.licenceOf', { date: l.issuedOn })}</a> ·{' '}
+              <span data-state={l.stateCode}>{l.state}</span>
+              {l.current ? ` · ${t('enterprise.staffCompany.current')}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      {v.status === 'active' && mayDeregister && (
+        <form method="post" action={`/staff/enterprise/companies/${v.uscc}/deregister`} novalidate>
+          <h2>{t('enterprise.staffCompany.deregister')}</h2>
+          <p>{t('enterprise.staffCompany.deregisterIntro')}</p>
+          <CsrfField />
+          <Field name="reason" label={t('enterprise.staff.reason')} value={reason} error={errors.reason} required multiline maxLength={500} />
+          <Button variant="secondary">{t('enterprise.staffCompany.deregister')}</Button>
+        </form>
+      )}
+      <p>
+        <a href={`/enterprises/${v.uscc}`}>{t('enterprise.staffCompany.public')}</a> · <a href="/staff/enterprise">{t('enterprise.back')}</a>
       </p>
     </Layout>
   );
