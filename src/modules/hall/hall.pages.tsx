@@ -19,6 +19,7 @@ import {
   HallHomePage,
   MyPostsPage,
   NewPostPage,
+  PromisesPage,
   StaffPanel,
   StaffQueuePage,
   TemplatesPage,
@@ -416,6 +417,40 @@ export async function registerHallPages(app: App, ctx: AppContext): Promise<void
       return reply.redirect('/staff/hall/templates', 303);
     },
   );
+
+  // The department admin's promises per kind of post.
+  const promiseForm = async (actor: Actor) => {
+    if (actor.kind !== 'staff' || !actor.departmentCode) throw new NotFoundError();
+    const current = await svc.promisesOf(ctx.db, actor.departmentCode);
+    const values: Body = {};
+    for (const k of svc.postKinds) {
+      values[`${k}Value`] = String(current[k].value);
+      values[`${k}Unit`] = current[k].unit;
+    }
+    return { values, defaults: svc.postKinds.filter((k) => !current[k].custom) };
+  };
+  const promisesRoute = { config: { access: { staff: ['dept_admin' as const] } } };
+  app.get('/staff/hall/promises', promisesRoute, async (request, reply) => {
+    const { values, defaults } = await promiseForm(request.actor!);
+    const saved = (request.query as Record<string, unknown>).saved === '1';
+    return sendPage(request, reply, <PromisesPage kinds={svc.postKinds} defaults={defaults} values={values} errors={{}} saved={saved} />);
+  });
+  app.post('/staff/hall/promises', promisesRoute, async (request, reply) => {
+    const b = bodyOf(request);
+    try {
+      await svc.savePromises(ctx, request.actor!, b, { ip: request.ip });
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      const { defaults } = await promiseForm(request.actor!);
+      const values: Body = {};
+      for (const k of svc.postKinds) {
+        values[`${k}Value`] = (b[`${k}Value`] ?? '').slice(0, 20);
+        values[`${k}Unit`] = b[`${k}Unit`] ?? '';
+      }
+      return sendPage(request, reply, <PromisesPage kinds={svc.postKinds} defaults={defaults} values={values} errors={error.fields} saved={false} />, 400);
+    }
+    return reply.redirect('/staff/hall/promises?saved=1', 303);
+  });
 
   app.get('/staff/hall/announce', { config: { access: 'staff' } }, async (request, reply) => {
     const done = (request.query as Record<string, unknown>).done === '1';

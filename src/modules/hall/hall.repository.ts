@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/db.js';
-import { hallAnnouncements, hallBlockedWords, hallEntries, hallFollows, hallPosts, hallTemplates, type PostStatus } from './hall.schema.js';
+import { hallAnnouncements, hallBlockedWords, hallEntries, hallFollows, hallPosts, hallPromises, hallTemplates, type PostStatus } from './hall.schema.js';
 
 /** The only place with the hall's SQL. */
 
@@ -279,4 +279,22 @@ export async function answeredForTraining(ex: Executor, limit: number): Promise<
     .orderBy(desc(hallPosts.createdAt))
     .limit(limit);
   return rows.map((r) => ({ title: r.title, body: r.body, departmentCode: r.departmentCode! }));
+}
+
+// --- department promises ---------------------------------------------------------------------------
+
+export type PromiseRow = typeof hallPromises.$inferSelect;
+
+export async function listPromises(ex: Executor, departmentCode: string): Promise<PromiseRow[]> {
+  return ex.select().from(hallPromises).where(eq(hallPromises.departmentCode, departmentCode));
+}
+
+export async function upsertPromise(ex: Executor, values: typeof hallPromises.$inferInsert): Promise<void> {
+  await ex
+    .insert(hallPromises)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [hallPromises.departmentCode, hallPromises.kind],
+      set: { value: values.value, unit: values.unit, updatedBy: values.updatedBy ?? null, updatedAt: values.updatedAt },
+    });
 }

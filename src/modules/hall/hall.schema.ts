@@ -172,3 +172,17 @@ export const hallBlockedWords = pgTable('hall_blocked_words', {
   word: text('word').primaryKey(),
   createdAt: ts('created_at').notNull(),
 });
+
+/** A department's promise for one kind of post (the defaults apply when it set none). */
+export const hallPromises = pgTable(
+  'hall_promises',
+  {
+    departmentCode: text('department_code').notNull(),
+    kind: text('kind').$type<PostKind>().notNull(),
+    value: integer('value').notNull(),
+    unit: text('unit').$type<'hours' | 'working_days'>().notNull(),
+    updatedBy: uuid('updated_by'),
+    updatedAt: ts('updated_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.departmentCode, t.kind] })],
+);

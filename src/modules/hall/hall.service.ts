@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { Actor } from '../../platform/auth/actor.js';
+import { hasRole, type Actor } from '../../platform/auth/actor.js';
 import { actorFields, recordAudit } from '../../platform/audit/audit.js';
 import { calendarOf, chinaCalendar2026, deadline, localDate, type LimitUnit } from '../../platform/calendar/working-time.js';
 import type { AppContext } from '../../platform/context.js';
@@ -27,8 +27,17 @@ const firstReplyMinutes = 60;
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const numberPattern = /^H\d{8}-\d{6,}$/;
 
-/** The department's promise by kind of post (complaints 12 hours, suggestions 3 working days). */
-export const promises: Record<PostKind, { value: number; unit: LimitUnit }> = {
+export type PromiseUnit = Extract<LimitUnit, 'hours' | 'working_days'>;
+export interface DeptPromise {
+  value: number;
+  unit: PromiseUnit;
+}
+export const promiseUnits: readonly PromiseUnit[] = ['hours', 'working_days'];
+/** The most a department may promise: 30 days in hours, 60 working days. */
+export const maxPromise: Record<PromiseUnit, number> = { hours: 720, working_days: 60 };
+
+/** The default promise by kind of post (complaints 12 hours, suggestions 3 working days); a department may set its own. */
+export const promises: Record<PostKind, DeptPromise> = {
   complaint: { value: 12, unit: 'hours' },
   report: { value: 12, unit: 'hours' },
   question: { value: 3, unit: 'working_days' },
@@ -417,10 +426,67 @@ function postNumber(now: Date, seq: number): string {
   return `H${localDate(now).replaceAll('-', '')}-${String(seq).padStart(6, '0')}`;
 }
 
-/** The department's answer deadline for a post routed at `at`. */
-export function answerDeadline(kind: PostKind, at: Date): Date {
-  const p = promises[kind];
-  return deadline(calendar, at, p.value, p.unit);
+/** The answer deadline for a post routed at `at` under a promise (the defaults when none is given). */
+export function answerDeadline(kind: PostKind, at: Date, promise: DeptPromise = promises[kind]): Date {
+  return deadline(calendar, at, promise.value, promise.unit);
+}
+
+/** A department's promises per kind of post: what it set, the defaults for the rest. */
+export async function promisesOf(ex: Executor, departmentCode: string): Promise<Record<PostKind, DeptPromise & { custom: boolean }>> {
+  const set = await repo.listPromises(ex, departmentCode);
+  return Object.fromEntries(
+    postKinds.map((k) => {
+      const own = set.find((p) => p.kind === k);
+      return [k, own ? { value: own.value, unit: own.unit, custom: true } : { ...promises[k], custom: false }];
+    }),
+  ) as Record<PostKind, DeptPromise & { custom: boolean }>;
+}
+
+/** The deadline of the promise the department has in force now (read in the routing transaction). */
+async function departmentDeadline(ex: Executor, departmentCode: string, kind: PostKind, at: Date): Promise<Date> {
+  const own = (await repo.listPromises(ex, departmentCode)).find((p) => p.kind === kind);
+  return answerDeadline(kind, at, own ? { value: own.value, unit: own.unit } : promises[kind]);
+}
+
+/**
+ * Sets the department's promises (its admin only; audited). Input per kind: `<kind>Value` (a whole
+ * number, 1 up to 720 hours or 60 working days) and `<kind>Unit` (hours | working_days). Applies to
+ * posts routed from now on; posts already routed keep the deadline they got.
+ */
+export async function savePromises(ctx: AppContext, actor: Actor, input: Record<string, unknown>, meta: { ip?: string | null } = {}): Promise<void> {
+  if (actor.kind !== 'staff' || !actor.departmentCode || !hasRole(actor, ['dept_admin'])) throw new ForbiddenError();
+  const errors: Record<string, string> = {};
+  const chosen: [PostKind, DeptPromise][] = [];
+  for (const kind of postKinds) {
+    const rawUnit = input[`${kind}Unit`];
+    const unit = promiseUnits.find((u) => u === rawUnit);
+    const raw = typeof input[`${kind}Value`] === 'string' ? (input[`${kind}Value`] as string).trim() : '';
+    if (!unit) errors[`${kind}Unit`] = 'hall.error.promiseUnit';
+    if (!/^\d{1,6}$/.test(raw)) errors[`${kind}Value`] = 'hall.error.promiseValue';
+    else if (unit && (Number(raw) < 1 || Number(raw) > maxPromise[unit]))
+      errors[`${kind}Value`] = unit === 'hours' ? 'hall.error.promiseHours' : 'hall.error.promiseDays';
+    if (unit && !errors[`${kind}Value`]) chosen.push([kind, { value: Number(raw), unit }]);
+  }
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  const departmentCode = actor.departmentCode;
+  await ctx.db.transaction(async (tx) => {
+    const before = await promisesOf(tx, departmentCode);
+    const now = ctx.clock.now();
+    for (const [kind, p] of chosen)
+      await repo.upsertPromise(tx, { departmentCode, kind, value: p.value, unit: p.unit, updatedBy: actor.userId, updatedAt: now });
+    await recordAudit(tx, {
+      ...actorFields(actor),
+      action: 'hall.promise.save',
+      resourceType: 'hall_account',
+      resourceId: departmentCode,
+      outcome: 'ok',
+      detail: {
+        before: Object.fromEntries(postKinds.map((k) => [k, `${before[k].value} ${before[k].unit}`])),
+        after: Object.fromEntries(chosen.map(([k, p]) => [k, `${p.value} ${p.unit}`])),
+      },
+      ip: meta.ip ?? null,
+    });
+  });
 }
 
 /** A NOTIFY on the live channel, delivered to listeners when the transaction commits. */
@@ -430,6 +496,9 @@ async function announceChange(tx: Executor, post: Pick<PostRow, 'id' | 'number' 
 }
 
 type SlaCheck = 'first-reply' | 'warn' | 'breach';
+
+/** An instant as China Standard Time, `2026-11-27 21:40 (UTC+8)`. */
+const chinaTime = (at: Date) => `${localDate(at)} ${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(11, 16)} (UTC+8)`;
 
 /** When the department should be reminded: 80% of the way from routing (or reopening) to its promise. */
 function warnPoint(row: PostRow): Date | null {
@@ -522,7 +591,7 @@ export async function createPost(ctx: AppContext, author: PostAuthor, input: Cre
       terms: termsOf(`${publicTitle}\n${publicBody}`),
       routedAt: routed ? now : null,
       firstReplyDue: new Date(now.getTime() + firstReplyMinutes * 60_000),
-      answerDue: routed ? answerDeadline(c.kind, now) : null,
+      answerDue: routed && routing.departmentCode ? await departmentDeadline(tx, routing.departmentCode, c.kind, now) : null,
       createdAt: now,
       updatedAt: now,
     });
@@ -718,7 +787,7 @@ export async function reroutePost(
       departmentCode: to,
       status: row.status === 'resolved' ? 'resolved' : 'routed',
       routedAt: now,
-      answerDue: answerDeadline(row.kind, now),
+      answerDue: await departmentDeadline(tx, to, row.kind, now),
       answeredAt: null,
       deptFirstReplyAt: null,
       escalatedAt: null,
@@ -868,7 +937,7 @@ export async function reopenPost(ctx: AppContext, actor: Actor, idOrNumber: stri
       answeredAt: null,
       rating: null,
       ratedAt: null,
-      answerDue: answerDeadline(row.kind, now),
+      answerDue: row.departmentCode ? await departmentDeadline(tx, row.departmentCode, row.kind, now) : answerDeadline(row.kind, now),
       slaGeneration: row.slaGeneration + 1,
       updatedAt: now,
     });
@@ -909,14 +978,16 @@ export async function runSlaCheck(ctx: AppContext, postId: string, generation: n
     const roles = ['clerk', 'reviewer', 'approver', 'dept_admin'] as const;
     if (kind === 'first-reply' || kind === 'breach') for (const s of await listStaffOf(tx, operatorsDepartment, [...roles])) targets.add(s.id);
     if (kind !== 'first-reply' && row.departmentCode) for (const s of await listStaffOf(tx, row.departmentCode, [...roles])) targets.add(s.id);
+    const due = (kind === 'first-reply' ? row.firstReplyDue : row.answerDue)!;
     for (const userId of targets) {
-      const due = (kind === 'first-reply' ? row.firstReplyDue : row.answerDue)!;
+      // In the staff member's own language; the time in China Standard Time, as staff read it.
+      const staff = await getUserById(tx, userId);
       await ctx.notify.send(tx, {
         userId,
         channels: ['inbox'],
         template: `hall-sla-${kind}`,
-        params: { number: row.number, title: row.publicTitle, due: due.toISOString() },
-        locale: 'zh-CN',
+        params: { number: row.number, title: row.publicTitle, due: chinaTime(due) },
+        locale: staff?.locale === 'en' ? 'en' : 'zh-CN',
       });
     }
     await announceChange(tx, row);

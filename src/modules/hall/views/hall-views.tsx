@@ -3,7 +3,7 @@ import { formatDateTime, type Locale } from '../../../platform/i18n/i18n.js';
 import { Layout } from '../../../platform/views/layout.js';
 import { Button, CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../../platform/views/components.js';
 import { usePage } from '../../../platform/views/page-context.js';
-import type { Account, AnnouncementView, DepartmentFigures, PostSummary, PostThread, QueueItem, Similar } from '../hall.service.js';
+import type { Account, AnnouncementView, DepartmentFigures, PostKind, PostSummary, PostThread, QueueItem, Similar } from '../hall.service.js';
 
 /** The hall's pages. Every page works without JavaScript; /hall/static/hall.js only adds live updates and suggestions. */
 
@@ -516,7 +516,7 @@ function Countdown({ minutes }: { minutes: number | null }) {
 }
 
 export function StaffQueuePage({ items, view, accounts, operator }: { items: QueueItem[]; view: string; accounts: Account[]; operator: boolean }) {
-  const { t, locale } = usePage();
+  const { t, locale, actor } = usePage();
   const views = operator ? ['open', 'triage', 'all'] : ['open', 'all'];
   return (
     <Layout title={t('hall.staff.title')} area="staff">
@@ -532,6 +532,12 @@ export function StaffQueuePage({ items, view, accounts, operator }: { items: Que
         ))}
         {' · '}
         <a href="/staff/hall/templates">{t('hall.staff.templates')}</a> · <a href="/staff/hall/announce">{t('hall.staff.announce')}</a>
+        {actor?.kind === 'staff' && actor.roles.includes('dept_admin') && (
+          <>
+            {' · '}
+            <a href="/staff/hall/promises">{t('hall.staff.promises')}</a>
+          </>
+        )}
         {operator && (
           <>
             {' · '}
@@ -790,6 +796,76 @@ export function WordsPage({ builtIn, added, errors }: { builtIn: string[]; added
         <input type="hidden" name="on" value="1" />
         <Field name="word" label={t('hall.staff.words.word')} error={errors.word} required maxLength={40} />
         <Button>{t('hall.staff.words.add')}</Button>
+      </form>
+    </Layout>
+  );
+}
+
+/**
+ * The department admin's page for its promises: per kind of post a whole number and a unit. `values`
+ * holds the form fields `<kind>Value` / `<kind>Unit` (kept as typed when the input is refused).
+ */
+export function PromisesPage({
+  kinds,
+  defaults,
+  values,
+  errors,
+  saved,
+}: {
+  kinds: readonly PostKind[];
+  /** Kinds for which the department has set nothing (the default is in force). */
+  defaults: PostKind[];
+  values: Record<string, string>;
+  errors: FieldErrors;
+  saved: boolean;
+}) {
+  const { t } = usePage();
+  return (
+    <Layout title={t('hall.staff.promises')} area="staff">
+      <ErrorSummary errors={errors} />
+      {saved && <Notice kind="success">{t('hall.staff.promises.saved')}</Notice>}
+      <h1>{t('hall.staff.promises')}</h1>
+      <p>
+        <a href="/staff/hall">{t('hall.staff.title')}</a>
+      </p>
+      <p>{t('hall.staff.promises.intro')}</p>
+      <form method="post" action="/staff/hall/promises">
+        <CsrfField />
+        {kinds.map((kind) => {
+          const label = t(`hall.kind.${kind}`) + (defaults.includes(kind) ? ` ${t('hall.staff.promises.default')}` : '');
+          const unitName = `${kind}Unit`;
+          const unitError = errors[unitName];
+          return (
+            <fieldset key={kind}>
+              <legend>{label}</legend>
+              <Field
+                name={`${kind}Value`}
+                label={t('hall.staff.promises.value', { kind: t(`hall.kind.${kind}`) })}
+                value={values[`${kind}Value`]}
+                error={errors[`${kind}Value`]}
+                inputmode="numeric"
+                required
+                maxLength={6}
+              />
+              <div class={unitError ? 'field field-error' : 'field'}>
+                <label for={unitName}>{t('hall.staff.promises.unit', { kind: t(`hall.kind.${kind}`) })}</label>
+                {unitError && (
+                  <p id={`${unitName}-error`} class="error-message">
+                    {t(unitError)}
+                  </p>
+                )}
+                <select id={unitName} name={unitName} class="input" aria-describedby={unitError ? `${unitName}-error` : undefined}>
+                  {(['hours', 'working_days'] as const).map((u) => (
+                    <option key={u} value={u} selected={values[unitName] === u}>
+                      {t(`hall.staff.promises.${u}`)}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            </fieldset>
+          );
+        })}
+        <Button>{t('hall.staff.promises.save')}</Button>
       </form>
     </Layout>
   );
