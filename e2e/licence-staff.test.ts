@@ -19,8 +19,14 @@ describeInBrowser('licence status pages for amr staff', () => {
       await signIn.open();
       expect((await signIn.signIn('amr.approver', browser.demoPassword))?.status()).toBe(200);
 
+      // From the workbench, by credit code, to the company.
       const view = new BasePage(page);
-      expect((await view.goto(`/staff/enterprise/companies/${uscc}`))?.status()).toBe(200);
+      expect((await view.goto('/staff/enterprise'))?.status()).toBe(200);
+      await view.expectAccessible(`staff workbench (${locale})`);
+      const find = page.locator('main form[action="/staff/enterprise/companies"]');
+      await find.locator('input[name="uscc"]').fill(uscc);
+      expect((await view.submit(find))?.status()).toBe(200);
+      expect(view.pathname).toBe(`/staff/enterprise/companies/${uscc}`);
       await view.expectAccessible(`staff company page (${locale})`);
 
       const current = page.locator('main li a[href^="/staff/certificates/licences/"]').first();
