@@ -21,7 +21,13 @@ export interface ContextOptions {
 /** Opens the database, migrates it and creates the platform services every module uses. */
 export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
   const log = options.log ?? pino({ level: config.logLevel });
-  const database = options.database ?? (await openDatabase({ databaseUrl: config.databaseUrl, pgliteDir: path.join(config.dataDir, 'pg') }));
+  const database =
+    options.database ??
+    (await openDatabase({
+      databaseUrl: config.databaseUrl,
+      pgliteDir: path.join(config.dataDir, 'pg'),
+      onConnectionLost: (error) => log.warn({ err: error }, 'database connection lost; the pool opens another'),
+    }));
   await database.migrate();
   const jobs = await createJobs(database, log);
   const notify = await createNotifier(database.db, jobs, log, { sandboxFailList: config.notifySandboxFail });

@@ -52,11 +52,20 @@ export function createLiveHub(ctx: AppContext): LiveHub {
     connection.on('notification', (n) => {
       if (n.channel === liveChannel && n.payload) deliver(n.payload);
     });
+    // A lost listening connection must not end the process: drop it, and the next subscriber listens again.
+    const onError = (error: Error) => {
+      ctx.log.warn({ err: error }, 'hall: live connection lost');
+      if (stop === release) stop = null;
+      connection.release(error);
+    };
+    connection.on('error', onError);
     await connection.query(`LISTEN ${liveChannel}`);
-    stop = async () => {
+    const release = async () => {
+      connection.off('error', onError);
       await connection.query(`UNLISTEN ${liveChannel}`).catch(() => undefined);
       connection.release();
     };
+    stop = release;
   };
   const ensure = async () => {
     if (stop) return;
