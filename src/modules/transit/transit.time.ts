@@ -3,7 +3,8 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function formatter(timeZone: string): Intl.DateTimeFormat {
+/** A cached formatter of local date and 24-hour time in the zone. */
+export function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
@@ -99,17 +100,25 @@ export function weekdayOf(date: string): number {
   return (new Date(Date.UTC(p[0], p[1] - 1, p[2])).getUTCDay() + 6) % 7;
 }
 
+const dayStarts = new Map<string, number>();
+
 /**
  * Unix seconds at which "0:00:00" of the service date falls: local noon minus 12 hours, as GTFS
- * defines it (so on the days clocks change, times still count from the same reference).
+ * defines it (so on the days clocks change, times still count from the same reference). Remembered per
+ * zone and date: live predictions ask for it at every position.
  */
 export function serviceDayStart(date: string, timeZone: string): number {
+  const key = `${timeZone}|${date}`;
+  const cached = dayStarts.get(key);
+  if (cached !== undefined) return cached;
   const p = parseServiceDate(date);
   if (!p) throw new RangeError(`not a service date: ${date}`);
   const noonUtcGuess = Date.UTC(p[0], p[1] - 1, p[2], 12) / 1000;
   const localNoon = noonUtcGuess - offsetAt(noonUtcGuess, timeZone);
   // A second pass in case the first guess crossed an offset change.
   const corrected = noonUtcGuess - offsetAt(localNoon, timeZone);
+  if (dayStarts.size > 10_000) dayStarts.clear();
+  dayStarts.set(key, corrected - 12 * 3600);
   return corrected - 12 * 3600;
 }
 
@@ -120,9 +129,11 @@ export function parseGtfsTime(value: string): number | null {
   return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
 }
 
+/** Seconds after the service day's start as 'HH:MM:SS' (rounded; never negative). */
 export function formatGtfsTime(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
+  const t = Math.max(0, Math.round(seconds));
+  const h = Math.floor(t / 3600);
+  const m = Math.floor((t % 3600) / 60);
+  const s = t % 60;
   return `${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:${String(s).padStart(2, '0')}`;
 }

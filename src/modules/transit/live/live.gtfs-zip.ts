@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { unzipSync, strFromU8 } from 'fflate';
 import { parse } from 'csv-parse/sync';
 import { buildNetwork, type RawFeed } from './live.network.js';
-import { parseGtfsTime } from './live.time.js';
+import { parseGtfsTime as parseTime } from '../transit.time.js';
+
+/** Seconds after the service day's start, NaN when missing or malformed (filled in by interpolation). */
+const parseGtfsTime = (value: string): number => parseTime(value) ?? Number.NaN;
 import type { LiveFrequency, LiveNetwork } from './live.types.js';
 
 type Row = Record<string, string>;

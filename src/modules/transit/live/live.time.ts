@@ -1,24 +1,10 @@
-/** Service days and clock times in an agency's time zone (GTFS times count from "noon minus 12 h"). */
+/**
+ * The hot-path local time of a unix time for live predictions; the rest of GTFS time (service day starts,
+ * dates, 'HH:MM:SS') is shared with the timetable side in ../transit.time.ts.
+ */
+import { formatter } from '../transit.time.js';
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
+export { addDays, formatGtfsTime, serviceDayStart, weekdayOf } from '../transit.time.js';
 
 const offsets = new Map<string, number>();
 
@@ -51,52 +37,4 @@ function intlParts(unix: number, timeZone: string): { date: string; seconds: num
   const m = Number(parts.month);
   const d = Number(parts.day);
   return { date: `${parts.year}${parts.month}${parts.day}`, seconds: Number(parts.hour) * 3600 + Number(parts.minute) * 60 + Number(parts.second), y, m, d };
-}
-
-/** Offset of the zone from UTC at a unix time, in seconds. */
-function offsetAt(unix: number, timeZone: string): number {
-  const p = intlParts(unix, timeZone);
-  const asUtc = Date.UTC(p.y, p.m - 1, p.d) / 1000 + p.seconds;
-  return asUtc - Math.floor(unix);
-}
-
-const dayStarts = new Map<string, number>();
-
-/** Unix time of a service date's start (local noon minus 12 hours, as GTFS defines it). */
-export function serviceDayStart(date: string, timeZone: string): number {
-  const key = `${timeZone}|${date}`;
-  const cached = dayStarts.get(key);
-  if (cached !== undefined) return cached;
-  const y = Number(date.slice(0, 4));
-  const m = Number(date.slice(4, 6));
-  const d = Number(date.slice(6, 8));
-  const noonUtc = Date.UTC(y, m - 1, d, 12) / 1000;
-  const noon = noonUtc - offsetAt(noonUtc, timeZone);
-  const start = noon - 43_200;
-  if (dayStarts.size > 10_000) dayStarts.clear();
-  dayStarts.set(key, start);
-  return start;
-}
-
-export function addDays(date: string, days: number): string {
-  const t = new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8)) + days));
-  return `${t.getUTCFullYear()}${String(t.getUTCMonth() + 1).padStart(2, '0')}${String(t.getUTCDate()).padStart(2, '0')}`;
-}
-
-/** "HH:MM:SS" (may exceed 24) to seconds; NaN when malformed. */
-export function parseGtfsTime(value: string): number {
-  const m = /^\s*(\d{1,3}):([0-5]\d):([0-5]\d)\s*$/.exec(value);
-  if (!m) return Number.NaN;
-  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]);
-}
-
-export function formatGtfsTime(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return `${String(Math.floor(s / 3600)).padStart(2, '0')}:${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-}
-
-/** The weekday (0 = Monday) of a YYYYMMDD date. */
-export function weekdayOf(date: string): number {
-  const t = new Date(Date.UTC(Number(date.slice(0, 4)), Number(date.slice(4, 6)) - 1, Number(date.slice(6, 8))));
-  return (t.getUTCDay() + 6) % 7;
 }
