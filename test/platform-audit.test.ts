@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../src/platform/db/db.js';
-import { genesisHash, hashRecord, recordAudit, verifyAuditChain, type AuditEntry } from '../src/platform/audit/audit.js';
+import { genesisHash, genesisOf, hashRecord, recordAudit, verifyAuditChain, type AuditEntry } from '../src/platform/audit/audit.js';
 import { createTestContext, testConfig, type TestContext } from './helpers.js';
 
 let ctx: TestContext;
@@ -35,20 +35,45 @@ async function seqs(): Promise<number[]> {
   return rows.map((r) => Number(r.seq));
 }
 
+/** Five records in one transaction: one chain, so each links to the one before. */
 async function writeFive(): Promise<number[]> {
-  for (let i = 1; i <= 5; i++) await recordAudit(ctx.db, entry(i));
+  await ctx.db.transaction(async (tx) => {
+    for (let i = 1; i <= 5; i++) await recordAudit(tx, entry(i));
+  });
   return seqs();
 }
 
 describe('audit chain', () => {
-  it('verifies an intact chain, written inside and outside transactions', async () => {
-    await writeFive();
+  it('verifies intact chains, written inside and outside transactions', async () => {
+    for (let i = 1; i <= 5; i++) await recordAudit(ctx.db, entry(i));
     await ctx.db.transaction(async (tx) => recordAudit(tx, entry(6)));
+    await writeFive();
     const report = await verifyAuditChain(ctx.db, 2); // small batches cross batch borders
-    expect(report).toMatchObject({ ok: true, checked: 6, firstBadSeq: null });
-    const { rows } = await ctx.database.query('SELECT prev_hash, hash FROM platform_audit_log ORDER BY seq');
-    expect(rows[0]?.prev_hash).toBe(genesisHash);
-    expect(rows[1]?.prev_hash).toBe(rows[0]?.hash);
+    expect(report).toMatchObject({ ok: true, checked: 11, firstBadSeq: null });
+    // Separate transactions spread over the chains; a transaction's records stay in one chain, each linking to the one before.
+    const { rows } = await ctx.database.query('SELECT chain, prev_hash, hash FROM platform_audit_log ORDER BY seq');
+    expect(new Set(rows.slice(0, 6).map((r) => r.chain)).size).toBeGreaterThan(1);
+    const last5 = rows.slice(6);
+    expect(new Set(last5.map((r) => r.chain)).size).toBe(1);
+    for (let i = 1; i < 5; i++) expect(last5[i]?.prev_hash).toBe(last5[i - 1]?.hash);
+    // Each chain starts from its own genesis (chain 0 from zeros, as when the log was one chain).
+    const firsts = new Map<number, string>();
+    for (const r of rows) if (!firsts.has(Number(r.chain))) firsts.set(Number(r.chain), String(r.prev_hash));
+    for (const [chain, prev] of firsts) expect(prev).toBe(genesisOf(chain));
+    expect(genesisOf(0)).toBe(genesisHash);
+    expect(Object.keys(report.heads).length).toBe(firsts.size);
+  });
+
+  it('names an altered record in any chain, and the head hash changes when a chain loses its newest record', async () => {
+    for (let i = 1; i <= 8; i++) await recordAudit(ctx.db, entry(i));
+    const intact = await verifyAuditChain(ctx.db);
+    const s = await seqs();
+    await ctx.database.query('DELETE FROM platform_audit_log WHERE seq = $1', [s[7]]);
+    const shorter = await verifyAuditChain(ctx.db);
+    expect(shorter).toMatchObject({ ok: true, checked: 7 });
+    expect(shorter.headHash).not.toBe(intact.headHash);
+    await ctx.database.query(`UPDATE platform_audit_log SET outcome = 'denied' WHERE seq = $1`, [s[4]]);
+    expect(await verifyAuditChain(ctx.db)).toMatchObject({ ok: false, firstBadSeq: s[4] });
   });
 
   it('an audit record written in a rolled-back transaction leaves the chain intact', async () => {
@@ -80,19 +105,22 @@ describe('audit chain', () => {
   });
 
   it('names a forged record slipped into a gap, even when its hash was recomputed', async () => {
-    await recordAudit(ctx.db, entry(1));
-    // A rolled-back append leaves a free seq between the two real records.
-    await ctx.db
-      .transaction(async (tx) => {
-        await recordAudit(tx, entry(2));
-        tx.rollback();
-      })
-      .catch(() => undefined);
-    await recordAudit(ctx.db, entry(3));
+    await ctx.db.transaction(async (tx) => {
+      await recordAudit(tx, entry(1));
+      // A rolled-back append (here a savepoint) leaves a free seq between the two real records of the chain.
+      await tx
+        .transaction(async (inner) => {
+          await recordAudit(inner, entry(2));
+          inner.rollback();
+        })
+        .catch(() => undefined);
+      await recordAudit(tx, entry(3));
+    });
     const [first, third] = await seqs();
     expect(third! - first!).toBe(2);
-    const { rows } = await ctx.database.query('SELECT hash FROM platform_audit_log WHERE seq = $1', [first]);
+    const { rows } = await ctx.database.query('SELECT hash, chain FROM platform_audit_log WHERE seq = $1', [first]);
     const prevHash = String(rows[0]?.hash);
+    const chain = Number(rows[0]?.chain);
     const forged = {
       ...entry(2),
       seq: first! + 1,
@@ -104,8 +132,8 @@ describe('audit chain', () => {
       detail: { forged: true },
     };
     await ctx.database.query(
-      `INSERT INTO platform_audit_log (seq, at, actor_type, action, resource_type, resource_id, outcome, detail, prev_hash, hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      `INSERT INTO platform_audit_log (seq, at, actor_type, action, resource_type, resource_id, outcome, detail, prev_hash, hash, chain)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         forged.seq,
         forged.at.toISOString(),
@@ -117,6 +145,7 @@ describe('audit chain', () => {
         JSON.stringify(forged.detail),
         prevHash,
         hashRecord(prevHash, forged),
+        chain,
       ],
     );
     const report = await verifyAuditChain(ctx.db);

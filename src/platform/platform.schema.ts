@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, index, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Append-only audit trail; each record's hash covers the previous record's hash. */
 export const auditLog = pgTable(
@@ -15,10 +15,16 @@ export const auditLog = pgTable(
     outcome: text('outcome').notNull(),
     detail: jsonb('detail').$type<Record<string, unknown>>().notNull().default({}),
     ip: text('ip'),
+    /** Which of the parallel hash chains the record links into (one per transaction, see audit.ts). */
+    chain: smallint('chain').notNull().default(0),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [index('platform_audit_log_resource_idx').on(t.resourceType, t.resourceId), index('platform_audit_log_actor_idx').on(t.actorId)],
+  (t) => [
+    index('platform_audit_log_resource_idx').on(t.resourceType, t.resourceId),
+    index('platform_audit_log_actor_idx').on(t.actorId),
+    index('platform_audit_log_chain_idx').on(t.chain, t.seq),
+  ],
 );
 
 /** Domain events written in the business transaction and dispatched by jobs (transactional outbox). */

@@ -5,7 +5,10 @@ import { purgeOldDrafts, refundApplication, refundQueue, runSlaCheck, slaBreachQ
 export const slaSweepQueue = 'cases.sla.sweep';
 export const draftPurgeQueue = 'cases.drafts.purge';
 
-/** The cases module's queues: SLA warning and breach checks, their sweep, refunds and the draft purge. */
+/**
+ * The cases module's queues: the SLA sweep (every minute), refunds and the draft purge. The per-application
+ * warning and breach queues only finish jobs queued by earlier versions (before the sweep took over).
+ */
 export async function defineCaseJobs(ctx: AppContext): Promise<void> {
   registerCaseEvents(ctx);
   await ctx.jobs.define<{ applicationId: string; generation: number }>(slaWarnQueue, async ({ applicationId, generation }) => {
@@ -23,6 +26,6 @@ export async function defineCaseJobs(ctx: AppContext): Promise<void> {
   );
   await ctx.jobs.define(slaSweepQueue, async () => void (await sweepSla(ctx)), { retryLimit: 0 });
   await ctx.jobs.define(draftPurgeQueue, async () => void (await purgeOldDrafts(ctx)), { retryLimit: 1 });
-  await ctx.jobs.schedule(slaSweepQueue, '*/5 * * * *');
+  await ctx.jobs.schedule(slaSweepQueue, '* * * * *');
   await ctx.jobs.schedule(draftPurgeQueue, '17 3 * * *');
 }

@@ -87,8 +87,10 @@ describe('SLA clock: warning, escalation, pause', () => {
     expect(row.warnAt!.getTime()).toBeLessThan(row.promisedBy!.getTime());
     clock.set(new Date(row.warnAt!.getTime() - 60_000));
     expect(await runSlaCheck(ctx, 'warn', row.id, row.slaGeneration)).toBe(false);
+    expect(await sweepSla(ctx)).toBe(0);
     clock.set(new Date(row.warnAt!.getTime() + 1000));
-    expect(await runSlaCheck(ctx, 'warn', row.id, row.slaGeneration)).toBe(true);
+    // The minute's sweep is what warns: a submission queues no job of its own.
+    expect(await sweepSla(ctx)).toBeGreaterThanOrEqual(1);
     expect(await runSlaCheck(ctx, 'warn', row.id, row.slaGeneration)).toBe(false);
     expect(await noticesOf(clerkId, 'cases-sla-warning')).toHaveLength(1);
     expect(await noticesOf(adminId, 'cases-sla-breach')).toHaveLength(0);
@@ -107,6 +109,7 @@ describe('SLA clock: warning, escalation, pause', () => {
     const row = await submit('sla-2');
     await takeAction(ctx, clerk, row.id, { action: 'request_correction', comment: '请补正', items: [{ field: 'purpose', reason: '用途不明确' }] });
     clock.set(new Date(row.promisedBy!.getTime() + 86_400_000));
+    expect(await sweepSla(ctx)).toBe(0);
     expect(await runSlaCheck(ctx, 'breach', row.id)).toBe(false);
     expect(await runSlaCheck(ctx, 'warn', row.id)).toBe(false);
     await resubmitApplication(ctx, citizen, row.id, { data: {} });
@@ -117,6 +120,12 @@ describe('SLA clock: warning, escalation, pause', () => {
     clock.set(new Date(after.promisedBy!.getTime() + 1000));
     expect(await runSlaCheck(ctx, 'breach', row.id, row.slaGeneration)).toBe(false);
     expect(await runSlaCheck(ctx, 'breach', row.id, after.slaGeneration)).toBe(true);
+  });
+
+  it('runs the SLA sweep every minute as a pg-boss schedule (kept across restarts)', async () => {
+    await defineCaseJobs(ctx);
+    const { rows } = await ctx.database.query(`SELECT cron FROM pgboss.schedule WHERE name = 'cases.sla.sweep'`);
+    expect(rows.map((r) => r.cron)).toEqual(['* * * * *']);
   });
 
   it('keeps drafts for 30 days after their last change', async () => {

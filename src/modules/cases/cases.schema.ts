@@ -72,6 +72,13 @@ export const applications = pgTable(
     index('cases_applications_applicant_idx').on(t.applicantId, t.createdAt),
     index('cases_applications_enterprise_idx').on(t.actingForEnterpriseId),
     index('cases_applications_queue_idx').on(t.departmentCode, t.status, t.promisedBy),
+    // The minute's SLA sweep reads only the running clocks not yet warned or escalated.
+    index('cases_applications_sla_warn_idx')
+      .on(t.warnAt)
+      .where(sql`sla_warned_at IS NULL AND paused_at IS NULL`),
+    index('cases_applications_sla_breach_idx')
+      .on(t.promisedBy)
+      .where(sql`sla_escalated_at IS NULL AND paused_at IS NULL`),
   ],
 );
 

@@ -8,7 +8,7 @@ import { localDate } from '../../platform/calendar/working-time.js';
 import { chengduDistricts } from '../catalog/catalog.definitions.js';
 import { getCurrentItem, getItemVersion, type CatalogItem, type DeliveryOption } from '../catalog/index.js';
 import { checkMobile, checkUscc, getUserById, listEnterprisesOf, listStaffOf } from '../identity/index.js';
-import { prefillFor } from '../exchange/index.js';
+import { prefillFor, prefillLookups, userOf } from '../exchange/index.js';
 import { fileFields, validateFormData, type FormErrors } from './cases.forms.js';
 import * as repo from './cases.repository.js';
 import type { ApplicationRow } from './cases.repository.js';
@@ -174,7 +174,11 @@ async function isApplicantSide(ex: Executor, actor: Actor, row: ApplicationRow):
 /** Loads an application the actor may see; anything else is "not found", so ids cannot be probed. */
 async function visibleApplication(ctx: AppContext, ex: Executor, actor: Actor, id: string): Promise<{ row: ApplicationRow; side: 'applicant' | 'staff' }> {
   if (!uuidPattern.test(id)) throw new NotFoundError('No such application');
-  const row = await repo.findApplication(ex, id);
+  return sideOf(ex, actor, await repo.findApplication(ex, id));
+}
+
+/** Which side the actor sees the application from; "not found" when neither. */
+async function sideOf(ex: Executor, actor: Actor, row: ApplicationRow | undefined): Promise<{ row: ApplicationRow; side: 'applicant' | 'staff' }> {
   if (!row) throw new NotFoundError('No such application');
   if (isStaffOf(actor, row)) {
     if (row.status === 'draft') throw new NotFoundError('No such application');
@@ -288,35 +292,12 @@ async function noticeToStaff(
 
 const formatTime = (at: Date) => `${localDate(at)} ${new Date(at.getTime() + 8 * 3600_000).toISOString().slice(11, 16)}`;
 
-// --- SLA scheduling ----------------------------------------------------------------------------------
-
-/** Queues the warning and breach checks of the current clock generation (in the caller's transaction). */
-async function scheduleSla(ctx: AppContext, tx: Tx, row: ApplicationRow): Promise<void> {
-  if (!row.promisedBy || row.pausedAt) return;
-  const now = ctx.clock.now().getTime();
-  const jobs: [string, Date | null][] = [
-    [slaWarnQueue, row.warnAt],
-    [slaBreachQueue, row.promisedBy],
-  ];
-  for (const [queue, at] of jobs) {
-    if (!at) continue;
-    await ctx.jobs.send(
-      queue,
-      { applicationId: row.id, generation: row.slaGeneration },
-      {
-        executor: tx,
-        startAfterSeconds: Math.max(1, Math.ceil((at.getTime() - now) / 1000)),
-        // One job per application and clock generation: a retried submission never queues a second one.
-        singletonKey: `${queue}:${row.id}:${row.slaGeneration}`,
-      },
-    );
-  }
-}
+// --- SLA checks --------------------------------------------------------------------------------------
 
 /**
- * The SLA check a job runs: warns the handling staff at 80% of the promised time, escalates to the
- * department admin at the promised deadline. Idempotent; a job of an older clock generation (the clock
- * was paused or resumed since) or one that runs early (the clock moved) does nothing.
+ * The SLA check: warns the handling staff at 80% of the promised time, escalates to the department admin
+ * at the promised deadline. Idempotent; a check of an older clock generation (the clock was paused or
+ * resumed since) or one that runs early (the clock moved) does nothing.
  */
 export async function runSlaCheck(ctx: AppContext, kind: 'warn' | 'breach', applicationId: string, generation?: number): Promise<boolean> {
   return ctx.db.transaction(async (tx) => {
@@ -355,7 +336,11 @@ export async function runSlaCheck(ctx: AppContext, kind: 'warn' | 'breach', appl
   });
 }
 
-/** The periodic safety net: every passed warning or breach point not handled yet (e.g. jobs lost with a restored backup). */
+/**
+ * Runs every minute (a pg-boss schedule, so it survives restarts and runs on one instance at a time): every
+ * passed warning or breach point not handled yet. The deadlines live on the application rows (`warn_at`,
+ * `promised_by`, moved by a pause), so a submission queues no job of its own and a restored backup misses none.
+ */
 export async function sweepSla(ctx: AppContext): Promise<number> {
   let done = 0;
   for (const kind of ['warn', 'breach'] as const) {
@@ -427,12 +412,14 @@ async function prepare(
   const kinds = item.content.applicantKinds;
   if (enterprise && !kinds.includes('enterprise')) throw new ValidationError({ actingFor: 'cases.error.notForCompanies' });
   if (!enterprise && !kinds.includes('citizen')) throw new ValidationError({ actingFor: 'cases.error.companyRequired' });
-  const answers = await withGovernmentData(ctx, actor, item, enterprise, input.data);
+  // The item and the applicant are read once for the prefill and for this preparation.
+  const lookups = prefillLookups({ serviceCode: item.code, item: current });
+  const answers = await withGovernmentData(ctx, actor, item, enterprise, input.data, lookups);
   const checked = validateFormData(item.content.formDefinition, answers);
   if (!checked.ok) throw new ValidationError(prefixed(checked.errors), 'The form has errors');
   const fileErrors = await checkFiles(ctx, actor, item, checked.value);
   if (Object.keys(fileErrors).length) throw new ValidationError(prefixed(fileErrors), 'The form has errors');
-  const user = await getUserById(ctx.db, actor.userId);
+  const user = await userOf(ctx.db, lookups, actor.userId);
   const contact = typeof checked.value.contactPhone === 'string' ? checked.value.contactPhone : (user?.phone ?? null);
   const delivery = checkDelivery(input.delivery ?? { method: item.content.deliveryOptions[0] }, item.content.deliveryOptions, {
     name: actor.realName,
@@ -446,7 +433,14 @@ async function prepare(
  * department through the exchange module (each read recorded with the item as its purpose). What the
  * applicant sent is kept; a child named on the form must be the applicant's own (exchange checks it).
  */
-async function withGovernmentData(ctx: AppContext, actor: Actor, item: CatalogItem, enterprise: { id: string } | null, raw: unknown): Promise<unknown> {
+async function withGovernmentData(
+  ctx: AppContext,
+  actor: Actor,
+  item: CatalogItem,
+  enterprise: { id: string } | null,
+  raw: unknown,
+  lookups?: Map<string, Promise<unknown>>,
+): Promise<unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const data = { ...(raw as Record<string, unknown>) };
   const form = item.content.formDefinition;
@@ -456,13 +450,17 @@ async function withGovernmentData(ctx: AppContext, actor: Actor, item: CatalogIt
   const childIdNumber = data.applyFor === 'child' && typeof data.childIdNumber === 'string' ? data.childIdNumber : undefined;
   if (!missing.length && !childIdNumber) return data;
   try {
-    const pre = await prefillFor(ctx.db, {
-      serviceCode: item.code,
-      formDefinition: form,
-      actor,
-      applicant: { userId: actor.userId, enterpriseId: enterprise?.id ?? null },
-      ...(childIdNumber ? { childIdNumber } : {}),
-    });
+    const pre = await prefillFor(
+      ctx.db,
+      {
+        serviceCode: item.code,
+        formDefinition: form,
+        actor,
+        applicant: { userId: actor.userId, enterpriseId: enterprise?.id ?? null },
+        ...(childIdNumber ? { childIdNumber } : {}),
+      },
+      { memo: lookups },
+    );
     for (const name of missing) if (pre.values[name] !== undefined) data[name] = pre.values[name];
   } catch (error) {
     // The exchange refuses a child who is not the applicant's (and audits it); to the applicant that is a wrong answer.
@@ -522,7 +520,7 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
   return ctx.db.transaction(async (tx) => {
     const now = ctx.clock.now();
     const clock = startClock(calendar, now, { promised: p.item.content.promisedLimit, legal: p.item.content.legalLimit });
-    const receiptNo = receiptNumber(now, await repo.nextReceiptSeq(tx));
+    const receiptNo = receiptNumber(now, await repo.nextReceiptSeq(tx, ctx));
     const contact = typeof p.data.contactPhone === 'string' ? p.data.contactPhone : p.delivery.method === 'courier' ? p.delivery.phone : null;
     const values = {
       receiptNo,
@@ -585,7 +583,6 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
       detail: { serviceCode: row.serviceCode, version: row.itemVersion, receiptNo, actingFor: row.actingForUscc },
       ip: meta.ip ?? null,
     });
-    await scheduleSla(ctx, tx, row);
     const final = await runAutoDecisions(ctx, tx, row, p.item);
     return { id: row.id, receiptNo, status: final.status, created: true };
   });
@@ -689,13 +686,12 @@ export async function purgeOldDrafts(ctx: AppContext): Promise<number> {
 // --- reading -----------------------------------------------------------------------------------------
 
 export async function getApplication(ctx: AppContext, actor: Actor, id: string): Promise<ApplicationDetail> {
-  const { row, side } = await visibleApplication(ctx, ctx.db, actor, id);
+  if (!uuidPattern.test(id)) throw new NotFoundError('No such application');
+  const found = await repo.findApplicationWithHistory(ctx.db, id);
+  const { row, side } = await sideOf(ctx.db, actor, found?.row);
+  const { timeline: entries, materials: files } = found!;
   const item = await itemOf(ctx, ctx.db, row);
-  const [entries, files, notes] = await Promise.all([
-    repo.listTimeline(ctx.db, row.id),
-    repo.listMaterials(ctx.db, row.id),
-    side === 'staff' ? repo.listNotes(ctx.db, row.id) : Promise.resolve(null),
-  ]);
+  const notes = side === 'staff' ? await repo.listNotes(ctx.db, row.id) : null;
   const def = item.content.workflowDefinition;
   const staffRoles = side === 'staff' ? workflowRolesOf(actor.roles) : [];
   const finished = ['refused', 'rejected', 'completed', 'withdrawn'].includes(row.status);
@@ -891,7 +887,6 @@ async function applyTransition(
     note: comment,
     detail: items.length ? { items } : null,
   });
-  if (resuming) await scheduleSla(ctx, tx, next);
   const locale = (await localeOf(tx, row.applicantId)).locale;
   const label = def.states[action.to] ? (locale === 'en' ? def.states[action.to]!.labelEn : def.states[action.to]!.labelZh) : action.to;
   if (action.to === 'accepted') await noticeToApplicant(ctx, tx, next, item, 'cases-accepted', { promisedBy: formatTime(next.promisedBy ?? now) });

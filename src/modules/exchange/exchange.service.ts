@@ -42,6 +42,19 @@ export interface ReadOptions {
   memo?: Map<string, Promise<unknown>> | undefined;
 }
 
+/**
+ * Lookups for one prefill, shared with its caller: the item the caller already read is not read again, and the
+ * caller can take the person the prefill read (`userOf`) instead of a query of its own.
+ */
+export function prefillLookups(known: { serviceCode: string; item: unknown }): Map<string, Promise<unknown>> {
+  return new Map([[`item:${known.serviceCode}`, Promise.resolve(known.item)]]);
+}
+
+/** The person (a user id) through the prefill's lookups: read at most once for both. */
+export function userOf(ex: Executor, memo: Map<string, Promise<unknown>>, userId: string): ReturnType<typeof getUserById> {
+  return once({ memo }, `user:${userId}`, () => getUserById(ex, userId));
+}
+
 /** The same lookup once per prefill, not once per product read. */
 function once<T>(options: ReadOptions, key: string, load: () => Promise<T>): Promise<T> {
   if (!options.memo) return load();

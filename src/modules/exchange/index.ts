@@ -18,6 +18,8 @@ export const exchangeModule: AppModule = {
 export {
   readData,
   prefillFor,
+  prefillLookups,
+  userOf,
   childrenOf,
   parsePrefillSource,
   listDataUse,

@@ -16,7 +16,16 @@ export interface AuditEntry {
   ip?: string | null;
 }
 
+/**
+ * The log is several hash chains side by side: each transaction appends to one chain (its transaction id modulo
+ * `auditChains`), and only appends to the same chain wait for each other. One chain serialised every transaction
+ * that audits (nearly all writes) from its first audit record to its commit, fsync included.
+ */
+export const auditChains = 8;
+
+/** The first record of chain 0 links to zeros (the log was one chain before); each other chain has its own start. */
 export const genesisHash = '0'.repeat(64);
+export const genesisOf = (chain: number): string => (chain === 0 ? genesisHash : createHash('sha256').update(`servicehall audit chain ${chain}`).digest('hex'));
 
 /** JSON with sorted keys, so the same record always hashes the same. */
 function canonical(value: unknown): string {
@@ -53,7 +62,8 @@ export function actorFields(actor: Actor | null): Pick<AuditEntry, 'actorType' |
 
 /**
  * Appends to the hash-chained audit log. Pass the business transaction so the record commits (or not)
- * with the change it describes. Appends are serialised by a transaction-scoped advisory lock.
+ * with the change it describes. Appends to one chain are serialised by a transaction-scoped advisory lock
+ * on that chain; a transaction's records all go to the same chain (so one lock each, and no deadlock).
  */
 export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
   const write = async (tx: Executor) => {
@@ -61,19 +71,23 @@ export async function recordAudit(executor: Executor, entry: AuditEntry): Promis
     // previous holder has committed by then, so under READ COMMITTED two writers cannot both link to
     // the same record. A REPEATABLE READ snapshot taken before the lock would not see that commit and
     // would fork the chain, so such transactions are refused.
-    const [lock] = rowsOf<{ isolation: string }>(
-      await tx.execute(sql`SELECT pg_advisory_xact_lock(727101)::text AS locked, current_setting('transaction_isolation') AS isolation`),
+    const [lock] = rowsOf<{ isolation: string; chain: number | string }>(
+      await tx.execute(
+        sql`SELECT pg_advisory_xact_lock(727101, c)::text AS locked, c AS chain, current_setting('transaction_isolation') AS isolation
+            FROM (SELECT (txid_current() % ${auditChains})::int AS c) AS t`,
+      ),
     );
-    if (lock && lock.isolation !== 'read committed') throw new Error(`recordAudit needs a READ COMMITTED transaction, not ${lock.isolation}`);
+    if (!lock || lock.isolation !== 'read committed') throw new Error(`recordAudit needs a READ COMMITTED transaction, not ${lock?.isolation}`);
+    const chain = Number(lock.chain);
     // After the lock (a statement of its own, so this one's snapshot sees the previous holder's commit): the
     // last link and the next seq in one round trip. Taken under the lock, so seq order is chain order (a
     // rolled-back append leaves a harmless gap).
     const [{ hash: lastHash, seq } = { hash: null, seq: 0 }] = rowsOf<{ hash: string | null; seq: number | string }>(
       await tx.execute(
-        sql`SELECT (SELECT ${auditLog.hash} FROM ${auditLog} ORDER BY ${auditLog.seq} DESC LIMIT 1) AS hash, nextval(pg_get_serial_sequence('platform_audit_log', 'seq'))::bigint AS seq`,
+        sql`SELECT (SELECT ${auditLog.hash} FROM ${auditLog} WHERE ${auditLog.chain} = ${chain} ORDER BY ${auditLog.seq} DESC LIMIT 1) AS hash, nextval(pg_get_serial_sequence('platform_audit_log', 'seq'))::bigint AS seq`,
       ),
     );
-    const prevHash = lastHash ?? genesisHash;
+    const prevHash = lastHash ?? genesisOf(chain);
     const fields: HashedFields = {
       seq: Number(seq),
       at: new Date(),
@@ -86,7 +100,7 @@ export async function recordAudit(executor: Executor, entry: AuditEntry): Promis
       detail: entry.detail ?? {},
       ip: entry.ip ?? null,
     };
-    await tx.insert(auditLog).values({ ...fields, prevHash, hash: hashRecord(prevHash, fields) });
+    await tx.insert(auditLog).values({ ...fields, chain, prevHash, hash: hashRecord(prevHash, fields) });
   };
   // Inside a transaction already? Then write there; otherwise open one for the lock.
   if ('rollback' in executor) await write(executor);
@@ -105,44 +119,56 @@ export interface ChainReport {
   /** The first record that was altered, inserted, or whose predecessor was removed. */
   firstBadSeq: number | null;
   reason: string | null;
-  /** Hash of the last intact record; operators may note it elsewhere to detect removal of the newest records. */
+  /**
+   * One hash over the last intact record of every chain (in chain order); operators may note it elsewhere to
+   * detect removal of the newest records. `heads` has each chain's own.
+   */
   headHash: string;
+  heads: Record<number, string>;
+}
+
+interface ChainState {
+  prevHash: string;
+  beforePrev: string | null;
+  lastSeq: number;
 }
 
 /**
- * Recomputes every hash in order and names the first record that does not fit: altered (its hash does
- * not match its content), inserted (the next record links past it), or following a removed record
- * (its link points at nothing we have seen). Removing the newest records leaves a shorter valid chain;
+ * Recomputes every hash in order and names the first record that does not fit its chain: altered (its hash does
+ * not match its content), inserted (the next record of its chain links past it), or following a removed record
+ * (its link points at nothing we have seen). Removing the newest records of a chain leaves a shorter valid chain;
  * compare headHash with a noted value to catch that.
  */
 export async function verifyAuditChain(executor: Executor, batchSize = 1000): Promise<ChainReport> {
-  let prevHash = genesisHash;
-  let beforePrev: string | null = null;
+  const chains = new Map<number, ChainState>();
+  const heads = (): Record<number, string> => Object.fromEntries([...chains].sort(([a], [b]) => a - b).map(([c, st]) => [c, st.prevHash]));
+  const report = (bad: Pick<ChainReport, 'checked' | 'firstBadSeq' | 'reason'> & { ok: boolean }): ChainReport => {
+    const h = heads();
+    const headHash = createHash('sha256').update(Object.values(h).join('\n')).digest('hex');
+    return { ...bad, headHash, heads: h };
+  };
   let afterSeq = 0;
   let checked = 0;
   for (;;) {
     const rows = await executor.select().from(auditLog).where(gt(auditLog.seq, afterSeq)).orderBy(asc(auditLog.seq)).limit(batchSize);
-    if (rows.length === 0) return { ok: true, checked, firstBadSeq: null, reason: null, headHash: prevHash };
+    if (rows.length === 0) return report({ ok: true, checked, firstBadSeq: null, reason: null });
     for (const row of rows) {
-      if (row.prevHash !== prevHash) {
-        // It links to the record before the previous one: the previous one was slipped in.
-        if (beforePrev && row.prevHash === beforePrev)
-          return {
-            ok: false,
-            checked: checked - 1,
-            firstBadSeq: afterSeq,
-            reason: 'record was inserted (the next record links past it)',
-            headHash: beforePrev,
-          };
-        return {
+      const st = chains.get(row.chain) ?? { prevHash: genesisOf(row.chain), beforePrev: null, lastSeq: 0 };
+      chains.set(row.chain, st);
+      if (row.prevHash !== st.prevHash) {
+        // It links to the record before the previous one of its chain: the previous one was slipped in.
+        if (st.beforePrev && row.prevHash === st.beforePrev) {
+          st.prevHash = st.beforePrev;
+          return report({ ok: false, checked: checked - 1, firstBadSeq: st.lastSeq, reason: 'record was inserted (the next record links past it)' });
+        }
+        return report({
           ok: false,
           checked,
           firstBadSeq: row.seq,
           reason: 'link to the previous record is broken (a record before it was removed or altered)',
-          headHash: prevHash,
-        };
+        });
       }
-      const expected = hashRecord(prevHash, {
+      const expected = hashRecord(st.prevHash, {
         seq: row.seq,
         at: row.at,
         actorType: row.actorType,
@@ -155,9 +181,10 @@ export async function verifyAuditChain(executor: Executor, batchSize = 1000): Pr
         ip: row.ip,
       });
       if (expected !== row.hash)
-        return { ok: false, checked, firstBadSeq: row.seq, reason: 'content does not match its hash (the record was altered)', headHash: prevHash };
-      beforePrev = prevHash;
-      prevHash = row.hash;
+        return report({ ok: false, checked, firstBadSeq: row.seq, reason: 'content does not match its hash (the record was altered)' });
+      st.beforePrev = st.prevHash;
+      st.prevHash = row.hash;
+      st.lastSeq = row.seq;
       afterSeq = row.seq;
       checked++;
     }
