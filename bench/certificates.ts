@@ -13,15 +13,11 @@
  * Environment: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (seconds, default 2),
  * BENCH_CONNECTIONS (default 20), DATABASE_URL (a PostgreSQL server instead of PGlite), LOG_LEVEL (default warn).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import { loadConfig } from '../src/config.js';
-import { buildApp } from '../src/app.js';
-import { closeContext, createContext } from '../src/platform/bootstrap.js';
+import { startBenchApp } from './app.js';
 import { issueBusinessLicence, getLicence, revokeCredential } from '../src/modules/certificates/index.js';
 
 const seconds = (name: string, fallback: number) => {
@@ -48,20 +44,8 @@ const licence = {
 };
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'servicehall-bench-certificates-'));
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL ?? '',
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-    SEED_DEMO: 'false',
-  });
-  const ctx = await createContext(config);
-  const app = await buildApp(ctx);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/api/v1/credentials/verify`;
+  const { ctx, base, close } = await startBenchApp({ name: 'certificates', seed: false });
+  const url = `${base}/api/v1/credentials/verify`;
   try {
     const valid = await ctx.db.transaction((tx) => issueBusinessLicence(tx, ctx, licence));
     const revoked = await ctx.db.transaction((tx) => issueBusinessLicence(tx, ctx, licence));
@@ -131,9 +115,7 @@ async function main(): Promise<void> {
     console.table(rows);
     console.log(`Machine load average (1 min): ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`);
   } finally {
-    await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
-    await closeContext(ctx);
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

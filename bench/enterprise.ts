@@ -10,13 +10,7 @@
  *
  * Environment: BENCH_ENTERPRISE_RUNS (default 5), DATABASE_URL (a PostgreSQL server instead of PGlite), LOG_LEVEL.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { loadConfig } from '../src/config.js';
-import { buildApp, modules } from '../src/app.js';
-import { closeContext, createContext } from '../src/platform/bootstrap.js';
+import { startBenchApp } from './app.js';
 
 const runs = Number(process.env.BENCH_ENTERPRISE_RUNS ?? 5);
 if (!Number.isInteger(runs) || runs < 1 || runs > 100) throw new Error('BENCH_ENTERPRISE_RUNS must be an integer from 1 to 100');
@@ -26,23 +20,7 @@ const uscc = '91510107MA6CBX7Q6L';
 const demoScope = ['textile-sales', 'crafts-sales', 'clothing-sales', 'daily-goods-sales', 'import-export-goods'];
 
 async function main(): Promise<void> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'servicehall-bench-enterprise-'));
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: process.env.DATABASE_URL ?? '',
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: process.env.LOG_LEVEL || 'warn',
-    STAFF_TOTP_REQUIRED: 'false',
-  });
-  const ctx = await createContext(config);
-  for (const m of modules) await m.seed?.(ctx);
-  for (const m of modules) await m.defineJobs?.(ctx);
-  await ctx.jobs.work();
-  const app = await buildApp(ctx);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const { ctx, config, base, close } = await startBenchApp({ name: 'enterprise', env: { STAFF_TOTP_REQUIRED: 'false' } });
   try {
     const token = await apiToken(base, config.demoPassword);
     const cookie = await pageCookie(base, config.demoPassword);
@@ -97,9 +75,7 @@ async function main(): Promise<void> {
       'vs Chengdu five hours': `${Math.round((5 * 3600_000) / median)}× faster`,
     });
   } finally {
-    await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
-    await closeContext(ctx);
-    rmSync(dataDir, { recursive: true, force: true });
+    await close();
   }
 }
 

@@ -14,15 +14,11 @@
  * Environment: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (seconds, default 2),
  * BENCH_CONNECTIONS (default 50), DATABASE_URL (also run on that PostgreSQL server), LOG_LEVEL (default warn).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import { loadConfig } from '../src/config.js';
-import { buildApp, modules } from '../src/app.js';
-import { closeContext, createContext } from '../src/platform/bootstrap.js';
+import { startBenchApp } from './app.js';
 
 const seconds = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -103,50 +99,40 @@ async function startBare(): Promise<{ url: string; close: () => Promise<void> }>
 
 /** The app as `npm start` runs it, seeded with the demo data, on a free port of 127.0.0.1. */
 async function startApp(databaseUrl: string | undefined) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'servicehall-bench-'));
-  const config = loadConfig({
-    ...process.env,
-    DATABASE_URL: databaseUrl ?? '',
-    DATA_DIR: dataDir,
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: logLevel,
-    // API sign-in is loaded from one address with one number; the limiter would answer 429 after 10.
-    SIGN_IN_LIMIT: '10000',
-  });
-  const ctx = await createContext(config);
-  for (const m of modules) await m.seed?.(ctx);
-  for (const m of modules) await m.defineJobs?.(ctx);
-  await ctx.jobs.work();
-  const app = await buildApp(ctx);
   // Requests the server is still working on, so a target's leftovers never spill into the next one.
   const open = new WeakSet<object>();
   let inflight = 0;
-  app.addHook('onRequest', async (request) => {
-    open.add(request);
-    inflight += 1;
-  });
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (open.delete(request)) inflight -= 1;
-    return payload;
+  const started = await startBenchApp({
+    name: 'http',
+    databaseUrl: databaseUrl ?? '',
+    // API sign-in is loaded from one address with one number; the limiter would answer 429 after 10.
+    env: { LOG_LEVEL: logLevel, SIGN_IN_LIMIT: '10000' },
+    beforeListen(app) {
+      app.addHook('onRequest', async (request) => {
+        open.add(request);
+        inflight += 1;
+      });
+      app.addHook('onSend', async (request, _reply, payload) => {
+        if (open.delete(request)) inflight -= 1;
+        return payload;
+      });
+    },
   });
   const drain: Drain = async () => {
     const deadline = Date.now() + 120_000;
     while (inflight > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
   };
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  const { config } = started;
   return {
     drain,
-    base: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`,
-    kind: ctx.database.kind,
+    base: started.base,
+    kind: started.ctx.database.kind,
     demoPassword: config.demoPassword,
     argon2MemoryKib: config.argon2MemoryKib,
     pageCacheSeconds: config.publicPageCacheSeconds,
     async close() {
       await drain();
-      await app.close();
-      await closeContext(ctx);
-      rmSync(dataDir, { recursive: true, force: true });
+      await started.close();
     },
   };
 }
@@ -278,7 +264,7 @@ async function main() {
       );
     } finally {
       // Bounded: a backlog of slow requests or the job runner's shutdown must not keep the bench running.
-      await Promise.race([app.close(), new Promise((resolve) => setTimeout(resolve, 20_000).unref())]);
+      await app.close();
     }
   }
 }

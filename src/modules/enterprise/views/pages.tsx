@@ -230,37 +230,9 @@ export function EstablishFormPage({
             {t(errors.nameId)}
           </p>
         )}
-        <h2>{t('enterprise.est.address')}</h2>
-        <Select name="district" label={t('enterprise.address.district')} value={str(values, 'district')} error={errors.district} options={districts} />
-        <Field
-          name="addressDetail"
-          label={t('enterprise.address.detail')}
-          value={str(values, 'addressDetail')}
-          error={errors.addressDetail}
-          required
-          maxLength={100}
-        />
-        <h2>{t('enterprise.est.scope')}</h2>
-        <Checkboxes
-          name="scopeCodes"
-          legend={t('enterprise.scope.items')}
-          hint={t('enterprise.scope.hint')}
-          values={list(values, 'scopeCodes')}
-          error={errors.scopeCodes}
-          options={scope}
-        />
-        <Field name="scopeText" label={t('enterprise.scope.text')} value={str(values, 'scopeText')} error={errors.scopeText} multiline maxLength={500} />
-        <h2>{t('enterprise.est.capital')}</h2>
-        <Field
-          name="registeredCapital"
-          label={t('enterprise.capital.label')}
-          hint={t('enterprise.capital.hint')}
-          value={str(values, 'registeredCapital')}
-          error={errors.registeredCapital}
-          required
-          inputmode="text"
-          maxLength={14}
-        />
+        <AddressFields values={values} errors={errors} districts={districts} />
+        <ScopeFields values={values} errors={errors} scope={scope} hint={t('enterprise.scope.hint')} />
+        <CapitalField values={values} errors={errors} hint={t('enterprise.capital.hint')} />
         <h2>{t('enterprise.est.people')}</h2>
         <p>{t('enterprise.est.peopleHint')}</p>
         <PersonFields prefix="legalRepresentative" legend={t('enterprise.role.legalRepresentative')} values={values} errors={errors} />
@@ -433,41 +405,74 @@ export function ChangeFormPage({
       {errors._form && <p class="error-message">{t(errors._form)}</p>}
       <form method="post" action={`/enterprise/companies/${company.uscc}/change`} novalidate>
         <CsrfField />
-        <h2>{t('enterprise.est.scope')}</h2>
-        <Checkboxes
-          name="scopeCodes"
-          legend={t('enterprise.scope.items')}
-          hint={t('enterprise.change.scopeHint')}
-          values={list(values, 'scopeCodes')}
-          error={errors.scopeCodes}
-          options={scope}
-        />
-        <Field name="scopeText" label={t('enterprise.scope.text')} value={str(values, 'scopeText')} error={errors.scopeText} multiline maxLength={500} />
-        <h2>{t('enterprise.est.address')}</h2>
-        <Select name="district" label={t('enterprise.address.district')} value={str(values, 'district')} error={errors.district} options={districts} />
-        <Field
-          name="addressDetail"
-          label={t('enterprise.address.detail')}
-          value={str(values, 'addressDetail')}
-          error={errors.addressDetail}
-          required
-          maxLength={100}
-        />
-        <h2>{t('enterprise.est.capital')}</h2>
-        <Field
-          name="registeredCapital"
-          label={t('enterprise.capital.label')}
-          value={str(values, 'registeredCapital')}
-          error={errors.registeredCapital}
-          required
-          maxLength={14}
-        />
+        <ScopeFields values={values} errors={errors} scope={scope} hint={t('enterprise.change.scopeHint')} />
+        <AddressFields values={values} errors={errors} districts={districts} />
+        <CapitalField values={values} errors={errors} />
         <h2>{t('enterprise.role.legalRepresentative')}</h2>
         <p class="hint">{t('enterprise.change.legalRepHint')}</p>
         <PersonFields prefix="legalRepresentative" legend={t('enterprise.change.newLegalRep')} values={values} errors={errors} />
         <Button>{t('enterprise.change.submit')}</Button>
       </form>
     </Layout>
+  );
+}
+
+type SectionProps = { values: FormValues; errors: FieldErrors };
+
+/** The registered address: a district of Chengdu and the rest of the address (establishment and change). */
+function AddressFields({ values, errors, districts }: SectionProps & { districts: Options }) {
+  const { t } = usePage();
+  return (
+    <>
+      <h2>{t('enterprise.est.address')}</h2>
+      <Select name="district" label={t('enterprise.address.district')} value={str(values, 'district')} error={errors.district} options={districts} />
+      <Field
+        name="addressDetail"
+        label={t('enterprise.address.detail')}
+        value={str(values, 'addressDetail')}
+        error={errors.addressDetail}
+        required
+        maxLength={100}
+      />
+    </>
+  );
+}
+
+/** The business scope: items from the catalogue of scope entries and free text. */
+function ScopeFields({ values, errors, scope, hint }: SectionProps & { scope: Options; hint: string }) {
+  const { t } = usePage();
+  return (
+    <>
+      <h2>{t('enterprise.est.scope')}</h2>
+      <Checkboxes
+        name="scopeCodes"
+        legend={t('enterprise.scope.items')}
+        hint={hint}
+        values={list(values, 'scopeCodes')}
+        error={errors.scopeCodes}
+        options={scope}
+      />
+      <Field name="scopeText" label={t('enterprise.scope.text')} value={str(values, 'scopeText')} error={errors.scopeText} multiline maxLength={500} />
+    </>
+  );
+}
+
+function CapitalField({ values, errors, hint }: SectionProps & { hint?: string }) {
+  const { t } = usePage();
+  return (
+    <>
+      <h2>{t('enterprise.est.capital')}</h2>
+      <Field
+        name="registeredCapital"
+        label={t('enterprise.capital.label')}
+        hint={hint}
+        value={str(values, 'registeredCapital')}
+        error={errors.registeredCapital}
+        required
+        inputmode="text"
+        maxLength={14}
+      />
+    </>
   );
 }
 
