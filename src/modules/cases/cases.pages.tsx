@@ -1,3 +1,4 @@
+import { formBodyOf, multipartBodyOf, type FormBody } from '../../platform/http/form-body.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { fileTypeFromBuffer } from 'file-type';
@@ -36,50 +37,14 @@ import {
 
 /* ---------- form bodies ---------- */
 
-type Body = Record<string, string>;
-
-/** Form posts arrive as strings (or arrays when a name repeats); keep the first, capped. */
-function bodyOf(request: FastifyRequest): Body {
-  const raw = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
-  const out: Body = {};
-  for (const [k, v] of Object.entries(raw)) {
-    const first = Array.isArray(v) ? v[0] : v;
-    if (typeof first === 'string') out[k] = first.slice(0, 20_000);
-  }
-  return out;
-}
+type Body = FormBody;
+const maxFieldChars = 20_000;
+const bodyOf = (request: FastifyRequest): Body => formBodyOf(request, maxFieldChars);
 
 function listOf(request: FastifyRequest, key: string): string[] {
   const raw = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
   const v = raw[key];
   return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string').slice(0, 100);
-}
-
-interface Upload {
-  field: string;
-  filename: string;
-  bytes: Buffer;
-  tooLarge: boolean;
-}
-
-/** A multipart step: the text fields and the uploaded files, read in full (sizes are capped by the multipart limits). */
-async function multipartOf(request: FastifyRequest): Promise<{ body: Body; uploads: Upload[] }> {
-  const body: Body = {};
-  const uploads: Upload[] = [];
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      let bytes: Buffer = Buffer.alloc(0);
-      let tooLarge = false;
-      try {
-        bytes = await part.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
-        tooLarge = true;
-      }
-      if (bytes.length > 0 || tooLarge) uploads.push({ field: part.fieldname, filename: part.filename, bytes, tooLarge });
-    } else if (typeof part.value === 'string') body[part.fieldname] = part.value.slice(0, 20_000);
-  }
-  return { body, uploads };
 }
 
 // Names and addresses never hold control characters; a pasted one is refused rather than stored.
@@ -235,7 +200,7 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
     const pageId = request.params.page;
     const pages = pagesFor(form, a.data);
     if (!pages.some((p) => p.id === pageId)) throw new NotFoundError();
-    const { body, uploads } = request.isMultipart() ? await multipartOf(request) : { body: bodyOf(request), uploads: [] };
+    const { body, uploads } = request.isMultipart() ? await multipartBodyOf(request, maxFieldChars) : { body: bodyOf(request), uploads: [] };
     // Every field of the page the person may change, including hidden ones that may now show.
     const pageNames = (form['x-ui'].pages.find((p) => p.id === pageId)?.fields ?? []).filter((n) => !isPrefilled(form['x-ui'].fields[n]!, a.data, n));
     // The page's answers replace the saved ones (an unticked choice clears), uploads only when a new file came.

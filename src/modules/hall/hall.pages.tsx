@@ -1,3 +1,4 @@
+import { formBodyOf, multipartBodyOf, type FormBody, type FormUpload } from '../../platform/http/form-body.js';
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -28,44 +29,18 @@ import {
   type PostFormValues,
 } from './views/hall-views.js';
 
-type Body = Record<string, string>;
+type Body = FormBody;
 const NumberParams = Type.Object({ number: Type.String({ maxLength: 40 }) });
 const CodeParams = Type.Object({ code: Type.String({ maxLength: 60 }) });
 const script = readFileSync(new URL('./hall.client.js', import.meta.url), 'utf8');
 
-function bodyOf(request: FastifyRequest): Body {
-  const raw = (request.body ?? {}) as Record<string, unknown>;
-  const out: Body = {};
-  for (const [k, v] of Object.entries(raw)) {
-    const one = Array.isArray(v) ? v[0] : v;
-    if (typeof one === 'string') out[k] = one.slice(0, 50_000);
-  }
-  return out;
-}
+const maxFieldChars = 50_000;
+const bodyOf = (request: FastifyRequest): Body => formBodyOf(request, maxFieldChars);
 
-interface Upload {
-  filename: string;
-  bytes: Buffer;
-  tooLarge: boolean;
-}
-
-async function multipartOf(request: FastifyRequest): Promise<{ body: Body; photo: Upload | null }> {
-  const body: Body = {};
-  let photo: Upload | null = null;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      let bytes: Buffer = Buffer.alloc(0);
-      let tooLarge = false;
-      try {
-        bytes = await part.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'FST_REQ_FILE_TOO_LARGE') throw error;
-        tooLarge = true;
-      }
-      if (part.fieldname === 'photo' && (bytes.length > 0 || tooLarge)) photo = { filename: part.filename, bytes, tooLarge };
-    } else if (typeof part.value === 'string') body[part.fieldname] = part.value.slice(0, 50_000);
-  }
-  return { body, photo };
+/** The post's photo, if one was chosen. */
+async function multipartOf(request: FastifyRequest): Promise<{ body: Body; photo: FormUpload | null }> {
+  const { body, uploads } = await multipartBodyOf(request, maxFieldChars);
+  return { body, photo: uploads.find((u) => u.field === 'photo') ?? null };
 }
 
 const formValues = (b: Body): PostFormValues => ({
