@@ -67,26 +67,17 @@ export function actorFields(actor: Actor | null): Pick<AuditEntry, 'actorType' |
  */
 export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
   const write = async (tx: Executor) => {
-    // The lock is held until this transaction ends, and the last record is read after taking it: the
-    // previous holder has committed by then, so under READ COMMITTED two writers cannot both link to
-    // the same record. A REPEATABLE READ snapshot taken before the lock would not see that commit and
-    // would fork the chain, so such transactions are refused.
-    const [lock] = rowsOf<{ isolation: string; chain: number | string }>(
-      await tx.execute(
-        sql`SELECT pg_advisory_xact_lock(727101, c)::text AS locked, c AS chain, current_setting('transaction_isolation') AS isolation
-            FROM (SELECT (txid_current() % ${auditChains})::int AS c) AS t`,
-      ),
+    // platform_audit_head (migration 0011) takes this transaction's chain lock, held until the transaction ends,
+    // and only then reads the chain's last record and the next seq: its query has a snapshot of its own, taken
+    // after the lock, so it sees the previous holder's commit and two writers cannot link to the same record
+    // (seq order is chain order; a rolled-back append leaves a harmless gap). Under REPEATABLE READ the
+    // transaction's snapshot predates the lock and would fork the chain, so such transactions are refused.
+    const [head] = rowsOf<{ chain: number | string; hash: string | null; seq: number | string; isolation: string }>(
+      await tx.execute(sql`SELECT chain, hash, seq, isolation FROM platform_audit_head(${auditChains})`),
     );
-    if (!lock || lock.isolation !== 'read committed') throw new Error(`recordAudit needs a READ COMMITTED transaction, not ${lock?.isolation}`);
-    const chain = Number(lock.chain);
-    // After the lock (a statement of its own, so this one's snapshot sees the previous holder's commit): the
-    // last link and the next seq in one round trip. Taken under the lock, so seq order is chain order (a
-    // rolled-back append leaves a harmless gap).
-    const [{ hash: lastHash, seq } = { hash: null, seq: 0 }] = rowsOf<{ hash: string | null; seq: number | string }>(
-      await tx.execute(
-        sql`SELECT (SELECT ${auditLog.hash} FROM ${auditLog} WHERE ${auditLog.chain} = ${chain} ORDER BY ${auditLog.seq} DESC LIMIT 1) AS hash, nextval(pg_get_serial_sequence('platform_audit_log', 'seq'))::bigint AS seq`,
-      ),
-    );
+    if (!head || head.isolation !== 'read committed') throw new Error(`recordAudit needs a READ COMMITTED transaction, not ${head?.isolation}`);
+    const chain = Number(head.chain);
+    const { hash: lastHash, seq } = head;
     const prevHash = lastHash ?? genesisOf(chain);
     const fields: HashedFields = {
       seq: Number(seq),
