@@ -521,7 +521,15 @@ export class LiveEngine {
       const time = at(k * b);
       const c = v.crossing;
       if (c && c.shapeId === shapeId && c.boundary === k - 1)
-        this.travelTimes.learn(shapeId, k - 1, time - c.time, scheduledAt(m.trip, k * b) - scheduledAt(m.trip, (k - 1) * b), hourOf(c.time, m, net), v.dwell);
+        this.travelTimes.learn(
+          shapeId,
+          k - 1,
+          time - c.time,
+          scheduledAt(m.trip, k * b) - scheduledAt(m.trip, (k - 1) * b),
+          hourOf(c.time, m, net),
+          m,
+          v.dwell,
+        );
       v.dwell = 0;
       v.crossing = { shapeId, boundary: k, time };
     }

@@ -2,24 +2,37 @@ import type { LiveTrip, StopTimeUpdate } from './live.types.js';
 
 /**
  * Arrival predictions of one bus at its coming stops, and the travel times they are made from: learned on
- * every 400-m piece ("bin") of each shape from the buses that drove it, as the engine ingests their positions.
+ * every 400-m piece ("bin") of each shape from the buses that drove it, as the engine ingests their positions
+ * (so only from what was known before the prediction).
  *
  * Each bin keeps two things:
- * - by service-day hour, its travel time, weighted 60 % to the last bus (today's traffic) — used as is, in
- *   seconds, for a bus predicted at the same hour ±1;
- * - over every hour and day, its travel time as a share of the timetable's (observed ÷ scheduled) — the shape
- *   of the speed profile between two stops: where the road is fast (a motorway) and where it is slow (the
- *   ramps and bays before a stop). The timetable gives only times at stops, so between two stops it implies a
- *   constant speed; the profile spreads the timetable's time between two stops over the bins the way buses
- *   have really used it. It changes where in a segment the time is spent, not the segment's time.
+ * - by service-day hour, its travel time, weighted 60 % to the last bus (today's traffic), used as is for a bus
+ *   predicted at the same hour ±1 ("from the buses ahead");
+ * - over every hour and day, its travel time ÷ the timetable's (the trip that drove it), weighted 30 % to the
+ *   latest: how the real running compares with the timetable there. The timetable gives times only at stops
+ *   and so a constant speed between two; the ratio learns where a segment is fast (a motorway) and where slow
+ *   (ramps, the approach to a bay), and where the timetable is padded (the last stretch before a terminal). It
+ *   applies to any trip on the shape at any hour; time standing at stops is left out of it (dwell is not
+ *   running time, and holds differ from day to day), and a bus never learns from its own trip.
  */
 
 interface BinStats {
   /** Exponentially weighted travel time of the bin per service-day hour, and its sample count. */
   byHour: Map<number, { seconds: number; n: number }>;
-  /** Exponentially weighted observed ÷ scheduled time of the bin, over all hours (0 until observed). */
+  /** Exponentially weighted observed ÷ scheduled time of the bin, over all hours, of every run but the latest. */
   ratio: number;
   ratioN: number;
+  /** The latest run's ratio: kept apart so that a bus is never predicted from its own trip (trip, base). */
+  lastTrip: LiveTrip | null;
+  lastBase: number;
+  lastRatio: number;
+}
+
+/** The bin's ratio for a run (its own contribution left out), or -1 when none. */
+function ratioFor(s: BinStats | undefined, trip: LiveTrip, base: number): number {
+  if (!s) return -1;
+  if (!s.lastTrip || (s.lastTrip === trip && s.lastBase === base)) return s.ratioN ? s.ratio : -1;
+  return s.ratioN ? s.ratio * 0.7 + s.lastRatio * 0.3 : s.lastRatio;
 }
 
 export class TravelTimes {
@@ -29,12 +42,13 @@ export class TravelTimes {
   constructor(readonly binMetres: number) {}
 
   /** A bus took `seconds` over a bin that its timetable gives `scheduled` seconds, at a service-day hour. */
-  learn(shapeId: string, bin: number, seconds: number, scheduled: number, hour: number, dwell = 0): void {
-    if (seconds <= 0 || seconds > 3600) return;
+  learn(shapeId: string, bin: number, seconds: number, scheduled: number, hour: number, run: { trip: LiveTrip; base: number }, dwell = 0): void {
+    // Faster than 108 km/h or slower than an hour: a jump of the match or a bus out of service, not a travel time.
+    if (seconds < this.binMetres / 30 || seconds > 3600) return;
     let list = this.shapes.get(shapeId);
     if (!list) this.shapes.set(shapeId, (list = []));
     let s = list[bin];
-    if (!s) list[bin] = s = { byHour: new Map(), ratio: 0, ratioN: 0 };
+    if (!s) list[bin] = s = { byHour: new Map(), ratio: 0, ratioN: 0, lastTrip: null, lastBase: 0, lastRatio: 0 };
     const h = s.byHour.get(hour);
     if (!h) s.byHour.set(hour, { seconds, n: 1 });
     else {
@@ -44,9 +58,13 @@ export class TravelTimes {
     }
     // A bin the timetable crosses in no time (the terminal's stand) says nothing about the profile.
     if (scheduled >= 2) {
-      const r = Math.min(20, Math.max(seconds * 0.1, seconds - dwell) / scheduled);
-      s.ratio = s.ratioN ? s.ratio * 0.7 + r * 0.3 : r;
-      s.ratioN++;
+      if (s.lastTrip && (s.lastTrip !== run.trip || s.lastBase !== run.base)) {
+        s.ratio = s.ratioN ? s.ratio * 0.7 + s.lastRatio * 0.3 : s.lastRatio;
+        s.ratioN++;
+      }
+      s.lastTrip = run.trip;
+      s.lastBase = run.base;
+      s.lastRatio = Math.min(20, Math.max(seconds * 0.1, seconds - dwell) / scheduled);
     }
   }
 
@@ -84,9 +102,9 @@ export interface PredictionOptions {
 
 /**
  * Arrival and departure at each coming stop of a bus at `now` (unix s); `hour` is the service-day hour of `now`.
- * Travel time to each stop: the timetable's between consecutive stops, spread over the segment's bins by the
- * learned profile (so a bus half-way through a segment is predicted from how long its rest really takes),
- * replaced on every bin with a travel time observed at this hour. Timepoints hold departures.
+ * Travel time to each stop: per bin, the time observed at this hour, else the timetable's × the learned ratio,
+ * else the timetable's. A bus waiting at its first stop leaves at the scheduled departure; timepoints hold
+ * departures. `onRouteAt`: the last fix on the shape, for a bus now off it (detour, tunnel).
  */
 export function predictStops(
   times: TravelTimes,
@@ -114,7 +132,7 @@ export function predictStops(
     const st = sts[i]!;
     if (i > 0) {
       const prev = sts[i - 1]!;
-      clock += segmentTime(bins, b, prev.dist, st.dist, Math.max(dist, prev.dist), Math.max(0, st.arrival - prev.departure), hour);
+      clock += segmentTime(bins, b, m, prev.dist, st.dist, Math.max(dist, prev.dist), Math.max(0, st.arrival - prev.departure), hour);
     }
     const arrival = Math.round(Math.max(now, clock));
     // The bus leaves no earlier than it arrives and, at a timepoint, no earlier than the timetable says.
@@ -130,13 +148,14 @@ export function predictStops(
 
 /**
  * Seconds from `from` to the end `to` of the segment [`segFrom`, `to`] between two stops that the timetable gives
- * `total` seconds. The timetable runs at a constant speed between two stops; here each piece of a bin gets the
- * segment's time in proportion to its length × the bin's learned ratio (bins never observed take the segment's
- * mean ratio), except that a piece observed at this hour takes its observed time.
+ * `total` seconds (at a constant speed). Each piece of a bin ahead takes its time observed at this hour if there
+ * is one, else the timetable's time × the bin's learned ratio; bins never observed take the mean ratio of the
+ * segment's observed bins (1 when none is: the timetable).
  */
 function segmentTime(
   bins: readonly (BinStats | undefined)[] | undefined,
   b: number,
+  run: { trip: LiveTrip; base: number },
   segFrom: number,
   to: number,
   from: number,
@@ -144,43 +163,33 @@ function segmentTime(
   hour: number,
 ): number {
   if (to <= from || to <= segFrom) return 0;
-  if (!bins) return (total * (to - from)) / (to - segFrom);
-  // Weights in metres × ratio: of the whole segment, of its part ahead, and of the part ahead observed this hour.
+  const perMetre = total / (to - segFrom);
+  if (!bins) return perMetre * (to - from);
   let known = 0;
   let knownMetres = 0;
-  let ahead = 0;
+  let aheadKnown = 0;
   let aheadUnknown = 0;
-  let seenWeight = 0;
-  let seenUnknown = 0;
-  let seenSeconds = 0;
+  let seen = 0;
   let d = segFrom;
   while (d < to) {
     const bin = Math.floor(d / b);
     const end = Math.min(to, (bin + 1) * b);
     const stats = bins[bin];
-    const ratio = stats && stats.ratioN ? stats.ratio : -1;
+    const ratio = ratioFor(stats, run.trip, run.base);
     if (ratio >= 0) {
       known += ratio * (end - d);
       knownMetres += end - d;
     }
     if (end > from) {
       const metres = end - Math.max(d, from);
-      const seen = atHour(stats, hour);
-      if (seen !== null) seenSeconds += (seen * metres) / b;
-      if (ratio >= 0) {
-        ahead += ratio * metres;
-        if (seen !== null) seenWeight += ratio * metres;
-      } else {
-        aheadUnknown += metres;
-        if (seen !== null) seenUnknown += metres;
-      }
+      const atThisHour = atHour(stats, hour);
+      if (atThisHour !== null) seen += (atThisHour * metres) / b;
+      else if (ratio >= 0) aheadKnown += ratio * metres;
+      else aheadUnknown += metres;
     }
     d = end;
   }
-  const meanRatio = knownMetres > 0 ? known / knownMetres : 1;
-  const weight = known + meanRatio * (to - segFrom - knownMetres);
-  const share = weight > 0 ? (ahead + meanRatio * aheadUnknown - seenWeight - meanRatio * seenUnknown) / weight : (to - from) / (to - segFrom);
-  return seenSeconds + total * share;
+  return seen + perMetre * (aheadKnown + (knownMetres > 0 ? known / knownMetres : 1) * aheadUnknown);
 }
 
 export function firstStopAfter(sts: readonly { dist: number }[], dist: number): number {
