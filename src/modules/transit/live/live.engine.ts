@@ -1,4 +1,5 @@
 import { projectOnto, projector, type Projector } from './live.geo.js';
+import { firstStopAfter, predictStops, TravelTimes } from './live.predict.js';
 import { addDays, formatGtfsTime, localParts, serviceDayStart } from './live.time.js';
 import type { Arrival, LiveNetwork, LiveShape, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
 
@@ -69,6 +70,10 @@ interface VehicleState {
   /** Which trip, day and stops the index holds for this vehicle (re-indexed only when it changes). */
   indexKey: string;
   routeKey: string | null;
+  /** Time of the last fix on the shape (predictions of a bus off it count from there). */
+  onRouteAt: number;
+  /** Seconds spent standing at stops since the last bin boundary (kept out of the learned speed profile). */
+  dwell: number;
 }
 
 /** A bus reached a stop (from its positions): feeds the accuracy measurement. */
@@ -100,11 +105,6 @@ export interface IngestResult {
   duplicates: number;
 }
 
-interface BinStats {
-  /** Exponentially weighted travel time of the bin per service-day hour, and its sample count. */
-  byHour: Map<number, { seconds: number; n: number }>;
-}
-
 /**
  * The live hot path, all in memory: the current state of every vehicle, its match to a trip and its
  * predictions, the travel times learned per piece of shape and hour, and the listeners of the route maps.
@@ -113,8 +113,8 @@ export class LiveEngine {
   readonly options: EngineOptions;
   private readonly networks = new Map<string, { net: LiveNetwork; proj: Projector; grid: Map<string, Set<string>> | null }>();
   private readonly vehicles = new Map<string, VehicleState>();
-  /** Per shape, per bin index. */
-  private readonly bins = new Map<string, (BinStats | undefined)[]>();
+  /** Travel times learned per piece of shape (live.predict.ts). */
+  private readonly travelTimes: TravelTimes;
   /** stopId → vehicle key → arrival (live predictions by stop). */
   private readonly byStop = new Map<string, Set<string>>();
   private readonly listeners = new Map<string, Set<VehicleListener>>();
@@ -125,6 +125,7 @@ export class LiveEngine {
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...defaultEngineOptions, ...options };
+    this.travelTimes = new TravelTimes(this.options.binMetres);
   }
 
   setNetwork(net: LiveNetwork): void {
@@ -309,6 +310,8 @@ export class LiveEngine {
         scheduled: [],
         indexKey: '',
         routeKey: null,
+        onRouteAt: 0,
+        dwell: 0,
       };
       this.vehicles.set(key, v);
     }
@@ -488,8 +491,13 @@ export class LiveEngine {
 
   /** Stops and shape bins passed between two positions: arrival events and learned travel times. */
   private observe(v: VehicleState, net: LiveNetwork, m: Match, d0: number, t0: number, d1: number, t1: number): void {
-    if (d1 <= d0 || t1 <= t0) return;
     const sts = m.trip.stopTimes;
+    if (t1 > t0 && d1 - d0 < 10) {
+      const next = sts[v.nextStop];
+      const prev = sts[v.nextStop - 1];
+      if ((next && next.dist - d1 < 60) || (prev && d1 - prev.dist < 30)) v.dwell += t1 - t0;
+    }
+    if (d1 <= d0 || t1 <= t0) return;
     const at = (d: number) => t0 + ((t1 - t0) * (d - d0)) / (d1 - d0);
     while (v.nextStop < sts.length && sts[v.nextStop]!.dist <= d1) {
       const st = sts[v.nextStop]!;
@@ -512,7 +520,17 @@ export class LiveEngine {
     for (let k = Math.floor(d0 / b) + 1; k * b <= d1; k++) {
       const time = at(k * b);
       const c = v.crossing;
-      if (c && c.shapeId === shapeId && c.boundary === k - 1) this.learn(shapeId, k - 1, time - c.time, hourOf(c.time, m, net));
+      if (c && c.shapeId === shapeId && c.boundary === k - 1)
+        this.travelTimes.learn(
+          shapeId,
+          k - 1,
+          time - c.time,
+          scheduledAt(m.trip, k * b) - scheduledAt(m.trip, (k - 1) * b),
+          hourOf(c.time, m, net),
+          m,
+          v.dwell,
+        );
+      v.dwell = 0;
       v.crossing = { shapeId, boundary: k, time };
     }
   }
@@ -537,48 +555,6 @@ export class LiveEngine {
     for (const l of this.arrivalListeners) l(e);
   }
 
-  private learn(shapeId: string, bin: number, seconds: number, hour: number): void {
-    if (seconds <= 0 || seconds > 3600) return;
-    let list = this.bins.get(shapeId);
-    if (!list) this.bins.set(shapeId, (list = []));
-    let s = list[bin];
-    if (!s) list[bin] = s = { byHour: new Map() };
-    const h = s.byHour.get(hour);
-    if (!h) s.byHour.set(hour, { seconds, n: 1 });
-    else {
-      // The last bus weighs most (it saw today's traffic), the history steadies it.
-      h.seconds = h.seconds * 0.4 + seconds * 0.6;
-      h.n++;
-    }
-  }
-
-  private learned(list: (BinStats | undefined)[], bin: number, hour: number): number | null {
-    const s = list[bin];
-    if (!s) return null;
-    const h = s.byHour.get(hour) ?? s.byHour.get(hour - 1) ?? s.byHour.get(hour + 1);
-    return h ? h.seconds : null;
-  }
-
-  /** Seconds to travel from one distance to another along the trip: learned where known, else the timetable's. */
-  private travelTime(net: LiveNetwork, m: Match, from: number, to: number, hour: number): number {
-    if (to <= from) return 0;
-    const b = this.options.binMetres;
-    // The timetable's time, corrected on every bin whose travel time has been observed.
-    let total = Math.max(0, scheduledAt(m.trip, to) - scheduledAt(m.trip, from));
-    const list = this.bins.get(m.trip.shapeId);
-    if (!list) return total;
-    let d = from;
-    while (d < to) {
-      const bin = Math.floor(d / b);
-      const end = Math.min(to, (bin + 1) * b);
-      const learned = this.learned(list, bin, hour);
-      if (learned !== null) total += (learned * (end - d)) / b - Math.max(0, scheduledAt(m.trip, end) - scheduledAt(m.trip, d));
-      d = end;
-    }
-    void net;
-    return total;
-  }
-
   private predict(v: VehicleState, net: LiveNetwork, now: number): void {
     const m = v.match;
     if (!m) {
@@ -589,32 +565,10 @@ export class LiveEngine {
       return;
     }
     v.routeKey = m.trip.routeId;
-    const sts = m.trip.stopTimes;
     const hour = Math.floor((now - serviceDayStart(m.date, net.timezone)) / 3600);
-    const updates: StopTimeUpdate[] = [];
-    const scheduled: number[] = [];
-    // A bus waiting at the first stop leaves at the scheduled departure (or now, when that is past).
-    let clock = now;
-    let dist = m.dist;
-    if (m.layover) {
-      clock = m.headway ? now : Math.max(now, m.base + sts[0]!.departure);
-      dist = sts[0]!.dist;
-    }
-    const start = m.layover ? 0 : firstStopAfter(sts, m.dist);
-    let prevDist = dist;
-    for (let i = start; i < sts.length; i++) {
-      const st = sts[i]!;
-      clock += this.travelTime(net, m, prevDist, st.dist, hour);
-      prevDist = Math.max(prevDist, st.dist);
-      const arrival = Math.round(clock);
-      // The bus leaves no earlier than it arrives and, at a timepoint, no earlier than the timetable says.
-      let departure = Math.max(arrival, Math.round(arrival + Math.max(st.departure - st.arrival, i > 0 && i < sts.length - 1 ? this.options.dwellSeconds : 0)));
-      if (st.timepoint && !m.headway && i > 0 && st.departure - st.arrival > 0) departure = Math.max(departure, m.base + st.departure);
-      if (arrival - now > this.options.horizonSeconds) break;
-      updates.push({ stopId: st.stopId, stopSequence: st.stopSequence, arrival, departure });
-      scheduled.push(m.base + st.arrival);
-      clock = departure;
-    }
+    if (!v.offRoute || now - v.onRouteAt > 600) v.onRouteAt = now;
+    const { updates, scheduled } = predictStops(this.travelTimes, m, now, hour, this.options, v.onRouteAt);
+    const start = m.layover ? 0 : firstStopAfter(m.trip.stopTimes, m.dist);
     v.updates = updates;
     v.scheduled = scheduled;
     const indexKey = `${m.trip.id}|${m.base}|${start}|${updates.length}`;
@@ -678,12 +632,6 @@ export function scheduledAt(trip: LiveTrip, dist: number): number {
   const to = sts[b]!;
   const span = to.dist - from.dist;
   return span > 0 ? from.departure + ((to.arrival - from.departure) * (dist - from.dist)) / span : from.departure;
-}
-
-function firstStopAfter(sts: LiveStopTime[], dist: number): number {
-  let i = 0;
-  while (i < sts.length && sts[i]!.dist <= dist) i++;
-  return i;
 }
 
 function hourOf(time: number, m: Match, net: LiveNetwork): number {

@@ -1,0 +1,199 @@
+import type { LiveTrip, StopTimeUpdate } from './live.types.js';
+
+/**
+ * Arrival predictions of one bus at its coming stops, and the travel times they are made from: learned on
+ * every 400-m piece ("bin") of each shape from the buses that drove it, as the engine ingests their positions
+ * (so only from what was known before the prediction).
+ *
+ * Each bin keeps two things:
+ * - by service-day hour, its travel time, weighted 60 % to the last bus (today's traffic), used as is for a bus
+ *   predicted at the same hour ±1 ("from the buses ahead");
+ * - over every hour and day, its travel time ÷ the timetable's (the trip that drove it), weighted 30 % to the
+ *   latest: how the real running compares with the timetable there. The timetable gives times only at stops
+ *   and so a constant speed between two; the ratio learns where a segment is fast (a motorway) and where slow
+ *   (ramps, the approach to a bay), and where the timetable is padded (the last stretch before a terminal). It
+ *   applies to any trip on the shape at any hour; time standing at stops is left out of it (dwell is not
+ *   running time, and holds differ from day to day), and a bus never learns from its own trip.
+ */
+
+interface BinStats {
+  /** Exponentially weighted travel time of the bin per service-day hour, and its sample count. */
+  byHour: Map<number, { seconds: number; n: number }>;
+  /** Exponentially weighted observed ÷ scheduled time of the bin, over all hours, of every run but the latest. */
+  ratio: number;
+  ratioN: number;
+  /** The latest run's ratio: kept apart so that a bus is never predicted from its own trip (trip, base). */
+  lastTrip: LiveTrip | null;
+  lastBase: number;
+  lastRatio: number;
+}
+
+/** The bin's ratio for a run (its own contribution left out), or -1 when none. */
+function ratioFor(s: BinStats | undefined, trip: LiveTrip, base: number): number {
+  if (!s) return -1;
+  if (!s.lastTrip || (s.lastTrip === trip && s.lastBase === base)) return s.ratioN ? s.ratio : -1;
+  return s.ratioN ? s.ratio * 0.7 + s.lastRatio * 0.3 : s.lastRatio;
+}
+
+export class TravelTimes {
+  /** Per shape, per bin index. */
+  private readonly shapes = new Map<string, (BinStats | undefined)[]>();
+
+  constructor(readonly binMetres: number) {}
+
+  /** A bus took `seconds` over a bin that its timetable gives `scheduled` seconds, at a service-day hour. */
+  learn(shapeId: string, bin: number, seconds: number, scheduled: number, hour: number, run: { trip: LiveTrip; base: number }, dwell = 0): void {
+    // Faster than 108 km/h or slower than an hour: a jump of the match or a bus out of service, not a travel time.
+    if (seconds < this.binMetres / 30 || seconds > 3600) return;
+    let list = this.shapes.get(shapeId);
+    if (!list) this.shapes.set(shapeId, (list = []));
+    let s = list[bin];
+    if (!s) list[bin] = s = { byHour: new Map(), ratio: 0, ratioN: 0, lastTrip: null, lastBase: 0, lastRatio: 0 };
+    const h = s.byHour.get(hour);
+    if (!h) s.byHour.set(hour, { seconds, n: 1 });
+    else {
+      // The last bus weighs most (it saw today's traffic), the history steadies it.
+      h.seconds = h.seconds * 0.4 + seconds * 0.6;
+      h.n++;
+    }
+    // A bin the timetable crosses in no time (the terminal's stand) says nothing about the profile.
+    if (scheduled >= 2) {
+      if (s.lastTrip && (s.lastTrip !== run.trip || s.lastBase !== run.base)) {
+        s.ratio = s.ratioN ? s.ratio * 0.7 + s.lastRatio * 0.3 : s.lastRatio;
+        s.ratioN++;
+      }
+      s.lastTrip = run.trip;
+      s.lastBase = run.base;
+      s.lastRatio = Math.min(20, Math.max(seconds * 0.1, seconds - dwell) / scheduled);
+    }
+  }
+
+  /** The bins of a shape (undefined until a bus has crossed one). */
+  of(shapeId: string): readonly (BinStats | undefined)[] | undefined {
+    return this.shapes.get(shapeId);
+  }
+}
+
+/** Seconds of a bin at an hour (±1), or null. */
+function atHour(s: BinStats | undefined, hour: number): number | null {
+  if (!s) return null;
+  const h = s.byHour.get(hour) ?? s.byHour.get(hour - 1) ?? s.byHour.get(hour + 1);
+  return h ? h.seconds : null;
+}
+
+/** Where a bus is on its trip, as the matcher found it. */
+export interface PredictionInput {
+  trip: LiveTrip;
+  /** Unix time the trip's stop times count from (the service day's start, or a headway instance's start). */
+  base: number;
+  /** Metres along the shape. */
+  dist: number;
+  /** Waiting at the first stop before departure. */
+  layover: boolean;
+  headway: boolean;
+}
+
+export interface PredictionOptions {
+  /** Predictions reach this far ahead. */
+  horizonSeconds: number;
+  /** Time a bus spends at an intermediate stop when the timetable gives none. */
+  dwellSeconds: number;
+}
+
+/**
+ * Arrival and departure at each coming stop of a bus at `now` (unix s); `hour` is the service-day hour of `now`.
+ * Travel time to each stop: per bin, the time observed at this hour, else the timetable's × the learned ratio,
+ * else the timetable's. A bus waiting at its first stop leaves at the scheduled departure; timepoints hold
+ * departures. `onRouteAt`: the last fix on the shape, for a bus now off it (detour, tunnel).
+ */
+export function predictStops(
+  times: TravelTimes,
+  m: PredictionInput,
+  now: number,
+  hour: number,
+  o: PredictionOptions,
+  onRouteAt = now,
+): { updates: StopTimeUpdate[]; scheduled: number[] } {
+  const sts = m.trip.stopTimes;
+  const updates: StopTimeUpdate[] = [];
+  const scheduled: number[] = [];
+  const bins = times.of(m.trip.shapeId);
+  const b = times.binMetres;
+  // A bus waiting at the first stop leaves at the scheduled departure (or now, when that is past).
+  // Off its shape (a detour, a tunnel), the bus is taken to keep the pace it had when last on it.
+  let clock = onRouteAt;
+  let dist = m.dist;
+  if (m.layover) {
+    clock = m.headway ? now : Math.max(now, m.base + sts[0]!.departure);
+    dist = sts[0]!.dist;
+  }
+  const start = m.layover ? 0 : firstStopAfter(sts, m.dist);
+  for (let i = start; i < sts.length; i++) {
+    const st = sts[i]!;
+    if (i > 0) {
+      const prev = sts[i - 1]!;
+      clock += segmentTime(bins, b, m, prev.dist, st.dist, Math.max(dist, prev.dist), Math.max(0, st.arrival - prev.departure), hour);
+    }
+    const arrival = Math.round(Math.max(now, clock));
+    // The bus leaves no earlier than it arrives and, at a timepoint, no earlier than the timetable says.
+    let departure = Math.max(arrival, Math.round(arrival + Math.max(st.departure - st.arrival, i > 0 && i < sts.length - 1 ? o.dwellSeconds : 0)));
+    if (st.timepoint && !m.headway && i > 0 && st.departure - st.arrival > 0) departure = Math.max(departure, m.base + st.departure);
+    if (arrival - now > o.horizonSeconds) break;
+    updates.push({ stopId: st.stopId, stopSequence: st.stopSequence, arrival, departure });
+    scheduled.push(m.base + st.arrival);
+    clock = departure;
+  }
+  return { updates, scheduled };
+}
+
+/**
+ * Seconds from `from` to the end `to` of the segment [`segFrom`, `to`] between two stops that the timetable gives
+ * `total` seconds (at a constant speed). Each piece of a bin ahead takes its time observed at this hour if there
+ * is one, else the timetable's time × the bin's learned ratio; bins never observed take the mean ratio of the
+ * segment's observed bins (1 when none is: the timetable).
+ */
+function segmentTime(
+  bins: readonly (BinStats | undefined)[] | undefined,
+  b: number,
+  run: { trip: LiveTrip; base: number },
+  segFrom: number,
+  to: number,
+  from: number,
+  total: number,
+  hour: number,
+): number {
+  if (to <= from || to <= segFrom) return 0;
+  const perMetre = total / (to - segFrom);
+  if (!bins) return perMetre * (to - from);
+  let known = 0;
+  let knownMetres = 0;
+  let aheadKnown = 0;
+  let aheadUnknown = 0;
+  let seen = 0;
+  let d = segFrom;
+  while (d < to) {
+    const bin = Math.floor(d / b);
+    const end = Math.min(to, (bin + 1) * b);
+    const stats = bins[bin];
+    const ratio = ratioFor(stats, run.trip, run.base);
+    if (ratio >= 0) {
+      known += ratio * (end - d);
+      knownMetres += end - d;
+    }
+    if (end > from) {
+      const metres = end - Math.max(d, from);
+      const atThisHour = atHour(stats, hour);
+      if (atThisHour !== null) seen += (atThisHour * metres) / b;
+      else if (ratio >= 0) aheadKnown += ratio * metres;
+      else aheadUnknown += metres;
+    }
+    d = end;
+  }
+  return seen + perMetre * (aheadKnown + (knownMetres > 0 ? known / knownMetres : 1) * aheadUnknown);
+}
+
+export function firstStopAfter(sts: readonly { dist: number }[], dist: number): number {
+  let i = 0;
+  while (i < sts.length && sts[i]!.dist <= dist) i++;
+  return i;
+}
