@@ -330,6 +330,32 @@ describe('incremental feeds: each vehicle encoded once, the feed assembled from 
     expect(ids.filter((id) => /same-trip|no-valid|unknown-trip|cancelled-trip|from-the-future|null-island/.test(id))).toEqual([]);
   });
 
+  it('stop ids that are not ASCII, or long, come out the same as through gtfs-realtime-bindings', () => {
+    const a = vehicles[0]!;
+    const trip = net.trips.get(a.tripId!)!;
+    const withStops = (id: string, stopId: (s: string) => string) => ({
+      ...trip,
+      id,
+      stopTimes: trip.stopTimes.map((st) => ({ ...st, stopId: stopId(st.stopId) })),
+    });
+    const odd = { cjk: (s: string) => `人民公园-${s}-🚌`, long: (s: string) => s.padEnd(120, '-') };
+    const netX: TransitNetwork = { ...net, trips: new Map([...net.trips, ...Object.entries(odd).map(([k, f]) => [k, withStops(k, f)] as const)]) };
+    const list = Object.entries(odd).map(([k, f]) => ({
+      ...a,
+      vehicleId: `bus-${k}`,
+      tripId: k,
+      stopTimeUpdates: a.stopTimeUpdates.map((u) => ({ ...u, stopId: f(u.stopId) })),
+    }));
+    const feed = new RealtimeFeeds().tripUpdates(netX, list, now, new Set(), () => DATE);
+    expectSame(
+      feed,
+      buildTripUpdates(netX, list, now, new Set(), () => DATE),
+    );
+    expect(FeedMessage.decode(feed.bytes).entity.map((e) => e.tripUpdate?.stopTimeUpdate?.[0]?.stopId)).toEqual(
+      Object.values(odd).map((f) => f(a.stopTimeUpdates[0]!.stopId)),
+    );
+  });
+
   it('re-encodes only the vehicles that changed, and follows vehicles leaving, cancellations and a new network', () => {
     const feeds = new RealtimeFeeds();
     let list = awkward();

@@ -413,7 +413,59 @@ function writeTripUpdateBody(h: TripUpdateHead, w: PbfWriter): void {
 /** The stop time update being written: {stopSequence, arrival: {time}, departure: {time}, stopId}. */
 const scratch = { stopSequence: 0, stopId: '', arrival: 0, departure: 0 };
 
+/** Bytes of a uint32 as a varint. */
+const varintSize = (v: number) => (v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5);
+
+function putVarint(buf: Uint8Array, at: number, value: number): number {
+  let v = value;
+  while (v > 0x7f) {
+    buf[at++] = (v & 0x7f) | 0x80;
+    v >>>= 7;
+  }
+  buf[at++] = v;
+  return at;
+}
+
+/**
+ * One stop time update, straight into the writer's buffer when it is the usual one (uint32 numbers, an ASCII stop
+ * id, under 128 bytes: one length byte); otherwise through pbf. Same bytes either way (the tests cover both).
+ */
 function writeOneUpdate(stopSequence: number, stopId: string, arrival: number, departure: number): void {
+  const n = stopId.length;
+  // n < 64: the message stays under 128 bytes, its length one byte.
+  if (stopSequence === stopSequence >>> 0 && arrival === arrival >>> 0 && departure === departure >>> 0 && n < 64) {
+    const size = 1 + varintSize(stopSequence) + 3 + varintSize(arrival) + 3 + varintSize(departure) + 2 + n; // the message, less its tag and length
+    writer.realloc(size + 2);
+    const buf = writer.buf;
+    let at = writer.pos;
+    buf[at++] = 0x12; // FeedEntity... TripUpdate.stop_time_update (2), length-delimited
+    buf[at++] = size;
+    buf[at++] = 0x08; // stop_sequence (1), varint
+    at = putVarint(buf, at, stopSequence);
+    buf[at++] = 0x12; // arrival (2): StopTimeEvent { time (2) }
+    buf[at++] = 1 + varintSize(arrival);
+    buf[at++] = 0x10;
+    at = putVarint(buf, at, arrival);
+    buf[at++] = 0x1a; // departure (3)
+    buf[at++] = 1 + varintSize(departure);
+    buf[at++] = 0x10;
+    at = putVarint(buf, at, departure);
+    buf[at++] = 0x22; // stop_id (4), length-delimited
+    buf[at++] = n;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      const c = stopId.charCodeAt(i);
+      if (c > 0x7f) {
+        ascii = false;
+        break;
+      }
+      buf[at++] = c;
+    }
+    if (ascii) {
+      writer.pos = at;
+      return;
+    }
+  }
   scratch.stopSequence = stopSequence;
   scratch.stopId = stopId;
   scratch.arrival = arrival;
@@ -443,7 +495,9 @@ function boundEntityField(e: Entity): Uint8Array {
 
 /** What a vehicle's entity was made from; the entity is re-encoded when any of it changes. */
 interface Slot {
+  /** The pass that last used it: a second vehicle with this id in the same pass is left out (E052). */
   seen: number;
+  agencyCode: string;
   timestamp: number;
   lat: number;
   lon: number;
@@ -464,24 +518,27 @@ interface Slot {
 
 const sameInputs = (s: Slot, v: LiveVehicle, cancelled: boolean) =>
   s.timestamp === v.timestamp &&
+  s.stopTimeUpdates === v.stopTimeUpdates &&
   s.lat === v.lat &&
   s.lon === v.lon &&
+  s.agencyCode === v.agencyCode &&
   s.bearing === v.bearing &&
   s.speed === v.speed &&
   s.tripId === v.tripId &&
   s.startDate === v.startDate &&
   s.startTime === v.startTime &&
   s.delaySeconds === v.delaySeconds &&
-  s.stopTimeUpdates === v.stopTimeUpdates &&
   s.cancelled === cancelled;
 
-/** Each vehicle's encoded entity of one feed, keyed by agency and vehicle id; all dropped when the network changes. */
+/**
+ * Each vehicle's encoded entity of one feed, by vehicle id (a feed has one vehicle per id, E052); all dropped when
+ * the network changes. A pass goes through the vehicles of one build in order: usable() done in the same loop.
+ */
 class VehicleEntities {
   private net: TransitNetwork | null = null;
-  private slots = new Map<string, Map<string, Slot>>();
-  private size = 0;
+  private slots = new Map<string, Slot>();
   private pass = 0;
-  private touched = 0;
+  private used = 0;
   /** Entities encoded anew in the current pass. */
   encoded = 0;
 
@@ -491,19 +548,19 @@ class VehicleEntities {
     if (net !== this.net) {
       this.net = net;
       this.slots.clear();
-      this.size = 0;
     }
     this.pass++;
-    this.touched = 0;
+    this.used = 0;
     this.encoded = 0;
   }
 
-  slot(net: TransitNetwork, v: LiveVehicle, cancelled: Set<string>): Slot {
-    let ofAgency = this.slots.get(v.agencyCode);
-    if (!ofAgency) this.slots.set(v.agencyCode, (ofAgency = new Map()));
-    const isCancelled = v.tripId !== null && cancelled.has(v.tripId);
-    let s = ofAgency.get(v.vehicleId);
-    this.touched++;
+  /** The vehicle's slot, or null when it is left out: invalid position (E026), after `now` (E012), id seen (E052). */
+  slot(net: TransitNetwork, v: LiveVehicle, now: number, cancelled: Set<string>): Slot | null {
+    if (!validPosition(v) || v.timestamp > now) return null;
+    let s = this.slots.get(v.vehicleId);
+    if (s?.seen === this.pass) return null;
+    this.used++;
+    const isCancelled = cancelled.size > 0 && v.tripId !== null && cancelled.has(v.tripId);
     if (s && sameInputs(s, v, isCancelled)) {
       s.seen = this.pass;
       return s;
@@ -513,6 +570,7 @@ class VehicleEntities {
     if (!s) {
       s = {
         seen: 0,
+        agencyCode: '',
         timestamp: 0,
         lat: 0,
         lon: 0,
@@ -527,10 +585,10 @@ class VehicleEntities {
         key: null,
         part: null,
       };
-      ofAgency.set(v.vehicleId, s);
-      this.size++;
+      this.slots.set(v.vehicleId, s);
     }
     s.seen = this.pass;
+    s.agencyCode = v.agencyCode;
     s.timestamp = v.timestamp;
     s.lat = v.lat;
     s.lon = v.lon;
@@ -549,13 +607,8 @@ class VehicleEntities {
 
   /** Forgets the vehicles not seen in this pass (gone silent, or left out). */
   end(): void {
-    if (this.touched === this.size) return;
-    for (const ofAgency of this.slots.values())
-      for (const [id, s] of ofAgency)
-        if (s.seen !== this.pass) {
-          ofAgency.delete(id);
-          this.size--;
-        }
+    if (this.used === this.slots.size) return;
+    for (const [id, s] of this.slots) if (s.seen !== this.pass) this.slots.delete(id);
   }
 }
 
@@ -580,7 +633,16 @@ export interface PublishedFeed {
  */
 export const HEADER_REFRESH_SECONDS = 30;
 
-const sameBytes = (a: Uint8Array, b: Uint8Array) => a === b || (a.length === b.length && Buffer.compare(a, b) === 0);
+/** Unchanged entities are the same arrays; one encoded anew may still have come out the same. */
+function sameParts(a: Uint8Array[], b: Uint8Array[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x !== y && (x.length !== y.length || Buffer.compare(x, y) !== 0)) return false;
+  }
+  return true;
+}
 
 class FeedState {
   last: { feed: PublishedFeed; parts: Uint8Array[]; signature: string } | null = null;
@@ -599,14 +661,7 @@ class FeedState {
   /** The feed of these entity parts (plus `extra()`'s, made at `now`), or the last one if nothing changed. */
   publish(now: number, parts: Uint8Array[], signature: string, extra: () => Uint8Array[]): PublishedFeed {
     const last = this.last;
-    if (
-      last &&
-      now - last.feed.timestamp < HEADER_REFRESH_SECONDS &&
-      last.signature === signature &&
-      last.parts.length === parts.length &&
-      parts.every((p, i) => sameBytes(p, last.parts[i]!))
-    )
-      return last.feed;
+    if (last && now - last.feed.timestamp < HEADER_REFRESH_SECONDS && last.signature === signature && sameParts(last.parts, parts)) return last.feed;
     const head = headerField(now);
     const tail = extra();
     let size = head.length;
@@ -668,7 +723,10 @@ export class RealtimeFeeds {
     if (standing) return standing;
     const parts: Uint8Array[] = [];
     this.positions.begin(net);
-    for (const v of usable(vehicles, now)) parts.push(this.positions.slot(net, v, cancelled).part!);
+    for (const v of vehicles) {
+      const s = this.positions.slot(net, v, now, cancelled);
+      if (s) parts.push(s.part!);
+    }
     this.positions.end();
     this.encoded['vehicle-positions'] = this.positions.encoded;
     return state.publish(now, parts, '', () => []);
@@ -681,9 +739,9 @@ export class RealtimeFeeds {
     const parts: Uint8Array[] = [];
     const done = new Set<string>();
     this.updates.begin(net);
-    for (const v of usable(vehicles, now)) {
-      const s = this.updates.slot(net, v, cancelled);
-      if (s.key === null || done.has(s.key)) continue;
+    for (const v of vehicles) {
+      const s = this.updates.slot(net, v, now, cancelled);
+      if (s?.key == null || done.has(s.key)) continue;
       done.add(s.key);
       if (s.part) parts.push(s.part);
     }
