@@ -7,7 +7,8 @@
  *      15,000 vehicles (BENCH_VEHICLES), each on a trip of that feed with predictions for all its remaining stops:
  *      the baseline (the FeedMessage as objects, encoded by gtfs-realtime-bindings) and the endpoints' incremental
  *      feeds (RealtimeFeeds) when every vehicle, 1 % of them (BENCH_CHANGED) or none has a new fix since the last
- *      build, each as a ratio to the baseline. The incremental feeds are checked byte-identical to the baseline.
+ *      build, each as a ratio to the baseline (median wall time of 3 or 5 runs, CPU time beside it: the machine may be
+ *      shared). The incremental feeds are checked byte-identical to the baseline.
  * Database: PGlite in memory, or PostgreSQL when DATABASE_URL is set (the bench migrates it and imports as agency
  * `bench-static`). Loopback only; stops by itself in well under a minute.
  */
@@ -21,6 +22,7 @@ import {
   buildTripUpdates,
   buildVehiclePositions,
   encodeFeed,
+  feedJson,
   RealtimeFeeds,
   type PublishedFeed,
 } from '../src/modules/transit/transit.realtime.js';
@@ -118,29 +120,41 @@ try {
     withdrawnAt: null,
   }));
   const ms = (t: number) => `${t < 10 ? t.toFixed(1) : t.toFixed(0)} ms`;
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+  /** One timed call after a full collection has settled: wall and CPU time (this process, GC threads included). */
+  const timed = async <T>(fn: () => T): Promise<{ value: T; wall: number; cpu: number }> => {
+    collectGarbage();
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const c = process.cpuUsage();
+    const t = performance.now();
+    const value = fn();
+    const wall = performance.now() - t;
+    const used = process.cpuUsage(c);
+    return { value, wall, cpu: (used.user + used.system) / 1000 };
+  };
+  const figure = (walls: number[], cpus: number[]) => `${ms(median(walls))} (CPU ${ms(median(cpus))})`;
   const baselines = new Map<string, number>();
-  const time = (what: string, build: () => Uint8Array) => {
+  const baseline = async (what: string, build: () => Uint8Array) => {
     build(); // warm-up
-    const runs = 3;
-    let total = 0;
+    const walls: number[] = [];
+    const cpus: number[] = [];
     let bytes = 0;
-    for (let i = 0; i < runs; i++) {
-      collectGarbage();
-      const t = performance.now();
-      bytes = build().length;
-      total += performance.now() - t;
+    for (let i = 0; i < 3; i++) {
+      const r = await timed(build);
+      bytes = r.value.length;
+      walls.push(r.wall);
+      cpus.push(r.cpu);
     }
-    const each = total / runs;
-    baselines.set(what, each);
-    show(`${what}: baseline`, `${ms(each)}, ${(bytes / 1024 / 1024).toFixed(2)} MB`);
+    baselines.set(what, median(walls));
+    show(`${what}: baseline`, `${figure(walls, cpus)}, ${(bytes / 1024 / 1024).toFixed(2)} MB`);
   };
   const none = new Set<string>();
   const vpWhat = `vehicle-positions.pb, ${vehicleCount} vehicles`;
   const tuWhat = `trip-updates.pb, ${vehicleCount} trips, ${updates} updates`;
   const alWhat = 'alerts.pb, 200 alerts';
-  time(vpWhat, () => encodeFeed(buildVehiclePositions(net, vehicles, now, none)));
-  time(tuWhat, () => encodeFeed(buildTripUpdates(net, vehicles, now, none, () => date0)));
-  time(alWhat, () => encodeFeed(buildAlerts(net, alerts, now)));
+  await baseline(vpWhat, () => encodeFeed(buildVehiclePositions(net, vehicles, now, none)));
+  await baseline(tuWhat, () => encodeFeed(buildTripUpdates(net, vehicles, now, none, () => date0)));
+  await baseline(alWhat, () => encodeFeed(buildAlerts(net, alerts, now)));
 
   // The incremental feeds. A vehicle with a new fix: a later timestamp and new predictions (a new array), as the
   // live engine gives; the transit clock moves one second per build.
@@ -155,16 +169,15 @@ try {
   const same = (feed: PublishedFeed, direct: Uint8Array, what: string) => {
     if (Buffer.compare(feed.bytes, direct) !== 0) throw new Error(`${what}: the incremental feed differs from the baseline`);
   };
+  const first = await timed(() => feeds.tripUpdates(net, current, clock, none, () => date0));
+  same(first.value, encodeFeed(buildTripUpdates(net, current, clock, none, () => date0)), tuWhat);
   same(feeds.vehiclePositions(net, current, clock, none), encodeFeed(buildVehiclePositions(net, current, clock, none)), vpWhat);
-  same(
-    feeds.tripUpdates(net, current, clock, none, () => date0),
-    encodeFeed(buildTripUpdates(net, current, clock, none, () => date0)),
-    tuWhat,
-  );
   same(feeds.alerts(net, alerts, clock), encodeFeed(buildAlerts(net, alerts, clock)), alWhat);
-  const scenario = (label: string, changed: number) => {
-    const runs = 3;
-    const totals = { vp: 0, tu: 0, al: 0 };
+  show(`${tuWhat}: first build`, `${figure([first.wall], [first.cpu])} (×${(first.wall / baselines.get(tuWhat)!).toFixed(3)})`);
+  const scenario = async (label: string, changed: number) => {
+    const runs = 5;
+    const walls = { vp: [] as number[], tu: [] as number[], al: [] as number[] };
+    const cpus = { vp: [] as number[], tu: [] as number[], al: [] as number[] };
     let encoded = { vp: 0, tu: 0 };
     for (let r = 0; r < runs; r++) {
       clock++;
@@ -176,35 +189,34 @@ try {
           current[at] = moved(vehicles[at]!, k);
         }
       }
-      collectGarbage();
-      let t = performance.now();
-      const vp = feeds.vehiclePositions(net, current, clock, none);
-      totals.vp += performance.now() - t;
-      collectGarbage();
-      t = performance.now();
-      const tu = feeds.tripUpdates(net, current, clock, none, () => date0);
-      totals.tu += performance.now() - t;
-      collectGarbage();
-      t = performance.now();
-      feeds.alerts(net, alerts, clock);
-      totals.al += performance.now() - t;
+      const vp = await timed(() => feeds.vehiclePositions(net, current, clock, none));
+      const tu = await timed(() => feeds.tripUpdates(net, current, clock, none, () => date0));
+      const al = await timed(() => feeds.alerts(net, alerts, clock));
+      for (const [k, x] of [
+        ['vp', vp],
+        ['tu', tu],
+        ['al', al],
+      ] as const) {
+        walls[k].push(x.wall);
+        cpus[k].push(x.cpu);
+      }
       encoded = { vp: feeds.encoded['vehicle-positions'], tu: feeds.encoded['trip-updates'] };
       if (r === runs - 1) {
-        same(vp, encodeFeed(buildVehiclePositions(net, current, vp.timestamp, none)), vpWhat);
-        same(tu, encodeFeed(buildTripUpdates(net, current, tu.timestamp, none, () => date0)), tuWhat);
+        same(vp.value, encodeFeed(buildVehiclePositions(net, current, vp.value.timestamp, none)), vpWhat);
+        same(tu.value, encodeFeed(buildTripUpdates(net, current, tu.value.timestamp, none, () => date0)), tuWhat);
       }
     }
-    const line = (what: string, total: number, note: string) => {
-      const each = total / runs;
-      show(`${what}: ${label}`, `${ms(each)} (×${(each / baselines.get(what)!).toFixed(3)})${note}`);
-    };
-    line(vpWhat, totals.vp, `, ${encoded.vp} encoded`);
-    line(tuWhat, totals.tu, `, ${encoded.tu} encoded`);
-    if (changed === 0) line(alWhat, totals.al, ', unchanged');
+    const line = (what: string, k: 'vp' | 'tu' | 'al', note: string) =>
+      show(`${what}: ${label}`, `${figure(walls[k], cpus[k])} (×${(median(walls[k]) / baselines.get(what)!).toFixed(3)})${note}`);
+    line(vpWhat, 'vp', `, ${encoded.vp} encoded`);
+    line(tuWhat, 'tu', `, ${encoded.tu} encoded`);
+    if (changed === 0) line(alWhat, 'al', ', unchanged');
   };
-  scenario('every vehicle moved', current.length);
-  scenario(`${changedCount} vehicles moved`, changedCount);
-  scenario('none moved', 0);
+  await scenario('every vehicle moved', current.length);
+  await scenario(`${changedCount} vehicles moved`, changedCount);
+  await scenario('none moved', 0);
+  const json = await timed(() => feedJson(feeds.tripUpdates(net, current, clock, none, () => date0)));
+  show(`${tuWhat}: ?format=json (decoded once per content)`, figure([json.wall], [json.cpu]));
 } finally {
   await database.close();
 }
