@@ -391,6 +391,28 @@ describe('incremental feeds: each vehicle encoded once, the feed assembled from 
     expect(again).toBe(last); // ...but the same bytes come out, so the feed stands
   });
 
+  it('one TripUpdate per trip instance while vehicles come and go (the claims of gone instances are pruned)', () => {
+    const feeds = new RealtimeFeeds();
+    const a = vehicles[0]!;
+    const day = (i: number) => `2016${String(2 + Math.floor(i / 28)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
+    const many = Array.from({ length: 100 }, (_, i) => ({ ...a, vehicleId: `bus-${i}`, startDate: day(i) }));
+    const passes = [
+      many,
+      [many[0]!, { ...many[1]!, startDate: many[0]!.startDate }],
+      [moved({ ...many[1]!, startDate: many[0]!.startDate }, 5), many[0]!],
+      many,
+    ];
+    passes.forEach((list, i) => {
+      const t = now + 10 * (i + 1);
+      const feed = feeds.tripUpdates(net, list, t, new Set(), () => DATE);
+      expectSame(
+        feed,
+        buildTripUpdates(net, list, t, new Set(), () => DATE),
+      );
+      expect(feed.entities).toBe(i === 0 || i === 3 ? 100 : 1);
+    });
+  });
+
   it('serves one content per header timestamp (E017) and keeps an unchanged feed, timestamp and ETag until the refresh', () => {
     const feeds = new RealtimeFeeds();
     const first = feeds.tripUpdates(net, vehicles, now, cancelled(), () => DATE);

@@ -510,8 +510,9 @@ interface Slot {
   /** The live engine makes a new array at each prediction and never changes one in place: identity is enough. */
   stopTimeUpdates: StopTimeUpdate[];
   cancelled: boolean;
-  /** TripUpdates: the trip instance this vehicle claims (null: none). */
+  /** TripUpdates: the trip instance this vehicle claims (null: none); one TripUpdate per instance, the first vehicle's. */
   key: string | null;
+  claim: Claim | null;
   /** The entity as field 2 of the FeedMessage (null: none). */
   part: Uint8Array | null;
 }
@@ -530,6 +531,11 @@ const sameInputs = (s: Slot, v: LiveVehicle, cancelled: boolean) =>
   s.delaySeconds === v.delaySeconds &&
   s.cancelled === cancelled;
 
+/** A trip instance, shared by the slots of the vehicles on it: the pass that last gave it a TripUpdate. */
+interface Claim {
+  pass: number;
+}
+
 /**
  * Each vehicle's encoded entity of one feed, by vehicle id (a feed has one vehicle per id, E052); all dropped when
  * the network changes. A pass goes through the vehicles of one build in order: usable() done in the same loop.
@@ -537,7 +543,9 @@ const sameInputs = (s: Slot, v: LiveVehicle, cancelled: boolean) =>
 class VehicleEntities {
   private net: TransitNetwork | null = null;
   private slots = new Map<string, Slot>();
-  private pass = 0;
+  private claims = new Map<string, Claim>();
+  /** The current pass (one per build). */
+  pass = 0;
   private used = 0;
   /** Entities encoded anew in the current pass. */
   encoded = 0;
@@ -548,6 +556,7 @@ class VehicleEntities {
     if (net !== this.net) {
       this.net = net;
       this.slots.clear();
+      this.claims.clear();
     }
     this.pass++;
     this.used = 0;
@@ -583,6 +592,7 @@ class VehicleEntities {
         stopTimeUpdates: [],
         cancelled: false,
         key: null,
+        claim: null,
         part: null,
       };
       this.slots.set(v.vehicleId, s);
@@ -601,14 +611,24 @@ class VehicleEntities {
     s.stopTimeUpdates = v.stopTimeUpdates;
     s.cancelled = isCancelled;
     s.key = key;
+    s.claim = key === null ? null : this.claimOf(key);
     s.part = part;
     return s;
   }
 
   /** Forgets the vehicles not seen in this pass (gone silent, or left out). */
   end(): void {
-    if (this.used === this.slots.size) return;
-    for (const [id, s] of this.slots) if (s.seen !== this.pass) this.slots.delete(id);
+    if (this.used !== this.slots.size) for (const [id, s] of this.slots) if (s.seen !== this.pass) this.slots.delete(id);
+    if (this.claims.size > 2 * this.slots.size + 64) {
+      this.claims.clear();
+      for (const s of this.slots.values()) if (s.key !== null) this.claims.set(s.key, s.claim!);
+    }
+  }
+
+  private claimOf(key: string): Claim {
+    let c = this.claims.get(key);
+    if (!c) this.claims.set(key, (c = { pass: 0 }));
+    return c;
   }
 }
 
@@ -737,12 +757,12 @@ export class RealtimeFeeds {
     const standing = state.standing(now);
     if (standing) return standing;
     const parts: Uint8Array[] = [];
-    const done = new Set<string>();
     this.updates.begin(net);
+    const pass = this.updates.pass;
     for (const v of vehicles) {
       const s = this.updates.slot(net, v, now, cancelled);
-      if (s?.key == null || done.has(s.key)) continue;
-      done.add(s.key);
+      if (!s?.claim || s.claim.pass === pass) continue;
+      s.claim.pass = pass;
       if (s.part) parts.push(s.part);
     }
     this.updates.end();
