@@ -9,11 +9,24 @@ import { reloadLiveNetworks } from './live/index.js';
 import { pointAt } from './transit.geo.js';
 import { importGtfs } from './transit.import.js';
 import { loadNetwork, type TransitNetwork } from './transit.network.js';
-import { buildAlerts, buildTripUpdates, buildVehiclePositions, encodeFeed, type FeedMessage } from './transit.realtime.js';
+import {
+  buildAlerts,
+  buildTripUpdates,
+  buildVehiclePositions,
+  encodeFeed,
+  HEADER_REFRESH_SECONDS,
+  notModified,
+  RealtimeFeeds,
+  type FeedMessage,
+  type PublishedFeed,
+} from './transit.realtime.js';
 import { checkFeed } from './transit.rtcheck.js';
 import type { AlertRow } from './transit.service.js';
 import { invalidateNetwork } from './transit.service.js';
 import { sharedTransitData } from './transit.testkit.js';
+import { LiveEngine } from './live/live.engine.js';
+import { loadGtfsZip } from './live/live.gtfs-zip.js';
+import { readAvlCsv } from './live/live.avl.js';
 import { formatGtfsTime, serviceDayStart } from './transit.time.js';
 
 const { FeedMessage } = GtfsRealtimeBindings.transit_realtime;
@@ -259,6 +272,202 @@ describe('GTFS-Realtime output decodes and passes the validator rules', () => {
   });
 });
 
+describe('incremental feeds: each vehicle encoded once, the feed assembled from the encodings', () => {
+  const decoded = (bytes: Uint8Array) => FeedMessage.toObject(FeedMessage.decode(bytes), { longs: Number, enums: String });
+  /** Byte for byte what gtfs-realtime-bindings makes of the FeedMessage objects, and so decoded alike. */
+  const expectSame = (feed: PublishedFeed, direct: FeedMessage) => {
+    expect(decoded(feed.bytes)).toEqual(decoded(encodeFeed(direct)));
+    expect(Buffer.from(feed.bytes).equals(Buffer.from(encodeFeed(direct)))).toBe(true);
+    expect(feed.entities).toBe(direct.entity!.length);
+  };
+  const moved = (v: LiveVehicle, dt: number): LiveVehicle => ({
+    ...v,
+    timestamp: v.timestamp + dt,
+    stopTimeUpdates: v.stopTimeUpdates.map((u) => ({ ...u, arrival: u.arrival + dt, departure: u.departure + dt })),
+  });
+  /**
+   * The awkward vehicles: what the builders filter, fix or leave out must come out the same both ways. Each on its
+   * own trip instance (another service date) unless sharing one is the point.
+   */
+  const awkward = (): LiveVehicle[] => {
+    const [a, b, c] = vehicles as [LiveVehicle, LiveVehicle, LiveVehicle, LiveVehicle];
+    const on = (v: LiveVehicle, vehicleId: string, startDate: string, more: Partial<LiveVehicle> = {}): LiveVehicle => ({
+      ...v,
+      vehicleId,
+      startDate,
+      ...more,
+    });
+    const bad = [{ ...b.stopTimeUpdates[0]!, stopId: 'elsewhere' }];
+    return [
+      ...vehicles,
+      on(a, 'late-unsorted-turned', '20160105', { delaySeconds: -95, bearing: 725, speed: null, stopTimeUpdates: [...a.stopTimeUpdates].reverse() }),
+      on(a, 'same-trip-as-a', DATE), // one TripUpdate per trip instance: a's
+      on(b, 'no-valid-updates', '20160106', { stopTimeUpdates: bad }), // claims its trip instance with no TripUpdate...
+      on(b, 'after-no-valid-updates', '20160106'), // ...so this one is left out too
+      on(a, 'no-trip', '', { tripId: null, startDate: null, delaySeconds: null, stopTimeUpdates: [] }),
+      on(a, 'unknown-trip', DATE, { tripId: 'no-such-trip' }),
+      on(a, 'far-future-times', '20160107', {
+        stopTimeUpdates: a.stopTimeUpdates.map((u, i) => ({ ...u, arrival: 2 ** 32 + 7 * i, departure: 2 ** 32 + 7 * i + 2 })),
+      }),
+      on(c, 'on-a-cancelled-trip', '20160108'),
+      on(a, 'from-the-future', '20160109', { timestamp: now + 10 }),
+      on(a, 'null-island', '20160110', { lat: 0, lon: 0 }),
+      { ...b }, // the same vehicle id twice (E052)
+    ];
+  };
+
+  it('the assembled feeds decode equal to (and are byte-identical with) the directly encoded ones', () => {
+    const feeds = new RealtimeFeeds();
+    const list = awkward();
+    expectSame(feeds.vehiclePositions(net, list, now, cancelled()), buildVehiclePositions(net, list, now, cancelled()));
+    expectSame(
+      feeds.tripUpdates(net, list, now, cancelled(), () => DATE),
+      buildTripUpdates(net, list, now, cancelled(), () => DATE),
+    );
+    expectSame(feeds.alerts(net, alerts, now), buildAlerts(net, alerts, now));
+    const ids = FeedMessage.decode(feeds.tripUpdates(net, list, now, cancelled(), () => DATE).bytes).entity.map((e) => e.id);
+    expect(ids).toEqual(expect.arrayContaining(['tu-xinjin-transport-late-unsorted-turned', 'tu-xinjin-transport-far-future-times']));
+    expect(ids.filter((id) => /same-trip|no-valid|unknown-trip|cancelled-trip|from-the-future|null-island/.test(id))).toEqual([]);
+  });
+
+  it('stop ids that are not ASCII, or long, come out the same as through gtfs-realtime-bindings', () => {
+    const a = vehicles[0]!;
+    const trip = net.trips.get(a.tripId!)!;
+    const withStops = (id: string, stopId: (s: string) => string) => ({
+      ...trip,
+      id,
+      stopTimes: trip.stopTimes.map((st) => ({ ...st, stopId: stopId(st.stopId) })),
+    });
+    const odd = { cjk: (s: string) => `人民公园-${s}-🚌`, long: (s: string) => s.padEnd(120, '-') };
+    const netX: TransitNetwork = { ...net, trips: new Map([...net.trips, ...Object.entries(odd).map(([k, f]) => [k, withStops(k, f)] as const)]) };
+    const list = Object.entries(odd).map(([k, f]) => ({
+      ...a,
+      vehicleId: `bus-${k}`,
+      tripId: k,
+      stopTimeUpdates: a.stopTimeUpdates.map((u) => ({ ...u, stopId: f(u.stopId) })),
+    }));
+    const feed = new RealtimeFeeds().tripUpdates(netX, list, now, new Set(), () => DATE);
+    expectSame(
+      feed,
+      buildTripUpdates(netX, list, now, new Set(), () => DATE),
+    );
+    expect(FeedMessage.decode(feed.bytes).entity.map((e) => e.tripUpdate?.stopTimeUpdate?.[0]?.stopId)).toEqual(
+      Object.values(odd).map((f) => f(a.stopTimeUpdates[0]!.stopId)),
+    );
+  });
+
+  it('re-encodes only the vehicles that changed, and follows vehicles leaving, cancellations and a new network', () => {
+    const feeds = new RealtimeFeeds();
+    let list = awkward();
+    let cancelledNow = cancelled();
+    let t = now + 20; // every awkward vehicle usable
+    const both = () => {
+      const vp = feeds.vehiclePositions(net, list, t, cancelledNow);
+      expectSame(vp, buildVehiclePositions(net, list, t, cancelledNow));
+      expectSame(
+        feeds.tripUpdates(net, list, t, cancelledNow, () => DATE),
+        buildTripUpdates(net, list, t, cancelledNow, () => DATE),
+      );
+      return vp;
+    };
+    both();
+    expect(feeds.encoded['vehicle-positions']).toBe(buildVehiclePositions(net, list, t, cancelledNow).entity!.length);
+    t += 1;
+    list = list.map((v, i) => (i === 0 ? moved(v, 15) : v));
+    both();
+    expect(feeds.encoded).toMatchObject({ 'vehicle-positions': 1, 'trip-updates': 1 });
+    t += 1;
+    list = list.filter((v) => v.vehicleId !== vehicles[1]!.vehicleId); // silent, out of the live view
+    both();
+    expect(feeds.encoded).toMatchObject({ 'vehicle-positions': 0, 'trip-updates': 0 });
+    t += 1;
+    cancelledNow = new Set([...cancelled(), vehicles[0]!.tripId!]); // its bus loses its trip, its TripUpdate turns CANCELED
+    const last = both();
+    expect(feeds.encoded['vehicle-positions']).toBe(5); // the buses on that trip: the moved one, its four copies
+    t += 1;
+    const reloaded: TransitNetwork = { ...net }; // a new network object: nothing cached is trusted...
+    const again = feeds.vehiclePositions(reloaded, list, t, cancelledNow);
+    expect(feeds.encoded['vehicle-positions']).toBe(again.entities);
+    expect(again).toBe(last); // ...but the same bytes come out, so the feed stands
+  });
+
+  it('one TripUpdate per trip instance while vehicles come and go (the claims of gone instances are pruned)', () => {
+    const feeds = new RealtimeFeeds();
+    const a = vehicles[0]!;
+    const day = (i: number) => `2016${String(2 + Math.floor(i / 28)).padStart(2, '0')}${String(1 + (i % 28)).padStart(2, '0')}`;
+    const many = Array.from({ length: 100 }, (_, i) => ({ ...a, vehicleId: `bus-${i}`, startDate: day(i) }));
+    const passes = [
+      many,
+      [many[0]!, { ...many[1]!, startDate: many[0]!.startDate }],
+      [moved({ ...many[1]!, startDate: many[0]!.startDate }, 5), many[0]!],
+      many,
+    ];
+    passes.forEach((list, i) => {
+      const t = now + 10 * (i + 1);
+      const feed = feeds.tripUpdates(net, list, t, new Set(), () => DATE);
+      expectSame(
+        feed,
+        buildTripUpdates(net, list, t, new Set(), () => DATE),
+      );
+      expect(feed.entities).toBe(i === 0 || i === 3 ? 100 : 1);
+    });
+  });
+
+  it('serves one content per header timestamp (E017) and keeps an unchanged feed, timestamp and ETag until the refresh', () => {
+    const feeds = new RealtimeFeeds();
+    const first = feeds.tripUpdates(net, vehicles, now, cancelled(), () => DATE);
+    const changed = vehicles.map((v, i) => (i === 0 ? moved(v, -2) : v));
+    expect(feeds.tripUpdates(net, changed, now, cancelled(), () => DATE)).toBe(first); // same second: same feed
+    const later = feeds.tripUpdates(net, vehicles, now + 5, cancelled(), () => DATE);
+    expect(later).toBe(first); // nothing changed: the content keeps its time
+    expect(Number(FeedMessage.decode(later.bytes).header.timestamp)).toBe(now);
+    const next = feeds.tripUpdates(net, changed, now + 6, cancelled(), () => DATE);
+    expect(next.etag).not.toBe(first.etag);
+    expect(next.timestamp).toBe(now + 6);
+    expectSame(
+      next,
+      buildTripUpdates(net, changed, now + 6, cancelled(), () => DATE),
+    );
+    const refreshed = feeds.tripUpdates(net, changed, now + 6 + HEADER_REFRESH_SECONDS, cancelled(), () => DATE);
+    expect(refreshed.timestamp).toBe(now + 6 + HEADER_REFRESH_SECONDS);
+    expect(refreshed.etag).not.toBe(next.etag);
+    expect(feeds.tripUpdates(net, changed, now + 1, cancelled(), () => DATE)).toBe(refreshed); // the clock going back changes nothing (E018)
+    const vp = feeds.vehiclePositions(net, vehicles, now, cancelled());
+    expect(vp.lastModified).toBe(new Date(now * 1000).toUTCString());
+    expect(vp.etag).not.toBe(first.etag);
+  });
+
+  it('conditional requests: If-None-Match (any of a list, weak or strong, *) wins over If-Modified-Since', () => {
+    const etag = '"abc-1"';
+    expect(notModified({ 'if-none-match': etag }, etag, now)).toBe(true);
+    expect(notModified({ 'if-none-match': `"x", W/${etag}` }, etag, now)).toBe(true);
+    expect(notModified({ 'if-none-match': '*' }, etag, now)).toBe(true);
+    expect(notModified({ 'if-none-match': '"abc-2"', 'if-modified-since': new Date(now * 1000).toUTCString() }, etag, now)).toBe(false);
+    expect(notModified({ 'if-modified-since': new Date(now * 1000).toUTCString() }, etag, now)).toBe(true);
+    expect(notModified({ 'if-modified-since': new Date((now - 1) * 1000).toUTCString() }, etag, now)).toBe(false);
+    expect(notModified({ 'if-modified-since': 'not a date' }, etag, now)).toBe(false);
+    expect(notModified({}, etag, now)).toBe(false);
+  });
+
+  it("the live engine never changes a vehicle's stop time updates in place (the cache keys on the array)", () => {
+    const net5A = loadGtfsZip(sharedTransitData('wmata-transitclock-avl/gtfs-5A.zip'), 'bus-group');
+    const trace = readAvlCsv(sharedTransitData('wmata-transitclock-avl/avl/5A_8062.csv'), 'America/New_York').slice(0, 60);
+    const engine = new LiveEngine({});
+    engine.setNetwork(net5A);
+    const seen = new Map<LiveVehicle['stopTimeUpdates'], string>();
+    let predicted = 0;
+    for (const p of trace) {
+      engine.ingest('bus-group', [p]);
+      const [v] = engine.liveVehicles(p.timestamp);
+      if (v!.stopTimeUpdates.length) predicted++;
+      seen.set(v!.stopTimeUpdates, JSON.stringify(v!.stopTimeUpdates));
+      for (const [array, was] of seen) expect(JSON.stringify(array)).toBe(was);
+    }
+    expect(predicted).toBeGreaterThan(30);
+    expect(seen.size).toBeGreaterThan(30);
+  });
+});
+
 describe('GTFS-Realtime endpoints', () => {
   it('serve protobuf and JSON built from the live engine, stable within a second (E017, E018)', async () => {
     const operator = await createUser(ctx, { kind: 'staff', departmentCode: 'bus-group', roles: ['operator'] });
@@ -290,5 +499,41 @@ describe('GTFS-Realtime endpoints', () => {
     }
     const vps = FeedMessage.decode((await app.inject({ url: '/gtfs-rt/vehicle-positions.pb' })).rawPayload);
     expect(vps.entity.map((e) => e.vehicle?.vehicle?.id)).toContain('bus-7');
+
+    // A poller that has the feed gets 304 and no body, by ETag or by Last-Modified; the JSON copy has its own ETag.
+    const etags = new Map<string, string>();
+    for (const path of ['/gtfs-rt/vehicle-positions.pb', '/gtfs-rt/trip-updates.pb', '/gtfs-rt/alerts.pb']) {
+      const a = await app.inject({ url: path });
+      const etag = a.headers.etag as string;
+      expect(etag).toMatch(/^"[^"]+"$/);
+      expect(a.headers['last-modified']).toBe(new Date(t * 1000).toUTCString());
+      etags.set(path, etag);
+      const b = await app.inject({ url: path, headers: { 'if-none-match': etag } });
+      expect(b.statusCode).toBe(304);
+      expect(b.rawPayload.length).toBe(0);
+      expect(b.headers.etag).toBe(etag);
+      expect((await app.inject({ url: path, headers: { 'if-modified-since': a.headers['last-modified'] as string } })).statusCode).toBe(304);
+      const json = await app.inject({ url: `${path}?format=json`, headers: { 'if-none-match': etag } });
+      expect(json.statusCode).toBe(200);
+      expect(json.headers.etag).not.toBe(etag);
+      expect((await app.inject({ url: `${path}?format=json`, headers: { 'if-none-match': json.headers.etag as string } })).statusCode).toBe(304);
+    }
+    // The bus moves (the replay clock with it): the positions feed has a new ETag, and the old one gets the feed.
+    const moved = await app.inject({
+      method: 'POST',
+      url: '/api/v1/transit/positions',
+      headers: { authorization: operator.authorization },
+      payload: { positions: [{ vehicleId: 'bus-7', timestamp: t + 20, lat: shape.lats[4], lon: shape.lons[4], bearing: 45, routeId: 'A' }] },
+    });
+    expect(moved.statusCode).toBe(202);
+    const after = await app.inject({ url: '/gtfs-rt/vehicle-positions.pb', headers: { 'if-none-match': etags.get('/gtfs-rt/vehicle-positions.pb')! } });
+    expect(after.statusCode).toBe(200);
+    expect(after.headers.etag).not.toBe(etags.get('/gtfs-rt/vehicle-positions.pb'));
+    const feed = FeedMessage.toObject(FeedMessage.decode(after.rawPayload), { longs: Number }) as FeedMessage;
+    expect(feed.header!.timestamp).toBe(t + 20);
+    expect(feed.entity!.find((e) => e.vehicle?.vehicle?.id === 'bus-7')?.vehicle?.timestamp).toBe(t + 20);
+    expect(checkFeed(feed, net, t + 20)).toEqual([]);
+    // Alerts did not change: the same content, time and ETag.
+    expect((await app.inject({ url: '/gtfs-rt/alerts.pb', headers: { 'if-none-match': etags.get('/gtfs-rt/alerts.pb')! } })).statusCode).toBe(304);
   });
 });

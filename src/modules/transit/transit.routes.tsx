@@ -8,7 +8,7 @@ import { sendPage } from '../../platform/views/render.js';
 import { knownVehicles, liveVehicles, reloadLiveNetworks, vehicleEventsPath } from './live/index.js';
 import { importGtfs } from './transit.import.js';
 import type { TransitNetwork } from './transit.network.js';
-import { buildAlerts, buildTripUpdates, buildVehiclePositions, encodeFeed, feedAsJson, type FeedKind, type FeedMessage } from './transit.realtime.js';
+import { feedJson, notModified, publishedFeed, type FeedKind } from './transit.realtime.js';
 import {
   activeAlerts,
   alertsFor,
@@ -100,26 +100,6 @@ function mapOf(net: TransitNetwork, routeId: string): MapData {
     return [{ id, name: s.name, x: x!, y: y! }];
   });
   return { width, height, lon0, lat0, kx, ky, paths, stops };
-}
-
-/** Each feed built at most once per second, so one header timestamp always means one content (E017). */
-const feedCache = new WeakMap<AppContext, Map<FeedKind, { at: number; message: FeedMessage; bytes: Uint8Array }>>();
-
-export async function buildFeed(ctx: AppContext, kind: FeedKind): Promise<{ message: FeedMessage; bytes: Uint8Array }> {
-  let cache = feedCache.get(ctx);
-  if (!cache) feedCache.set(ctx, (cache = new Map()));
-  const now = nowOf(ctx);
-  const hit = cache.get(kind);
-  if (hit && hit.at === now) return hit;
-  const net = await networkOf(ctx);
-  const cancelled = await cancelledTripIds(ctx, now);
-  let message: FeedMessage;
-  if (kind === 'alerts') message = buildAlerts(net, await activeAlerts(ctx, now), now);
-  else if (kind === 'vehicle-positions') message = buildVehiclePositions(net, liveVehicles(ctx), now, cancelled);
-  else message = buildTripUpdates(net, liveVehicles(ctx), now, cancelled, (code) => net.serviceDateOf(code, now));
-  const entry = { at: now, message, bytes: encodeFeed(message) };
-  cache.set(kind, entry);
-  return entry;
 }
 
 interface UploadResult {
@@ -327,10 +307,13 @@ export async function registerTransitRoutes(app: App, ctx: AppContext): Promise<
         },
       },
       async (request, reply) => {
-        const { message, bytes } = await buildFeed(ctx, kind);
-        reply.header('cache-control', 'no-cache');
-        if ((request.query as { format?: string }).format === 'json') return reply.type('application/json; charset=utf-8').send(feedAsJson(message));
-        return reply.type('application/x-protobuf').send(Buffer.from(bytes));
+        const feed = await publishedFeed(ctx, kind);
+        const json = (request.query as { format?: string }).format === 'json';
+        const etag = json ? feed.jsonEtag : feed.etag;
+        reply.header('cache-control', 'no-cache').header('etag', etag).header('last-modified', feed.lastModified);
+        if (notModified(request.headers, etag, feed.timestamp)) return reply.status(304).send();
+        if (json) return reply.type('application/json; charset=utf-8').send(feedJson(feed));
+        return reply.type('application/x-protobuf').send(feed.bytes);
       },
     );
   feedRoute('/gtfs-rt/vehicle-positions.pb', 'vehicle-positions');
