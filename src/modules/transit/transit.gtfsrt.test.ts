@@ -19,6 +19,7 @@ import {
   RealtimeFeeds,
   type FeedMessage,
   type PublishedFeed,
+  jsonCopySeconds,
 } from './transit.realtime.js';
 import { checkFeed } from './transit.rtcheck.js';
 import type { AlertRow } from './transit.service.js';
@@ -535,5 +536,34 @@ describe('GTFS-Realtime endpoints', () => {
     expect(checkFeed(feed, net, t + 20)).toEqual([]);
     // Alerts did not change: the same content, time and ETag.
     expect((await app.inject({ url: '/gtfs-rt/alerts.pb', headers: { 'if-none-match': etags.get('/gtfs-rt/alerts.pb')! } })).statusCode).toBe(304);
+
+    // The readable copy is made again at most every jsonCopySeconds: 5 s later it is the previous copy (its own
+    // feed's time and ETag), 10 s after that the new one.
+    const jsonOf = async () => {
+      const r = await app.inject({ url: '/gtfs-rt/vehicle-positions.pb?format=json' });
+      const body = r.json<{ header: { timestamp: number } }>();
+      return { etag: r.headers.etag as string, timestamp: body.header.timestamp, lastModified: r.headers['last-modified'] };
+    };
+    const first = await jsonOf();
+    expect(first.timestamp).toBe(t + 20);
+    const move = async (dt: number, i: number) =>
+      expect(
+        (
+          await app.inject({
+            method: 'POST',
+            url: '/api/v1/transit/positions',
+            headers: { authorization: operator.authorization },
+            payload: { positions: [{ vehicleId: 'bus-7', timestamp: t + dt, lat: shape.lats[i], lon: shape.lons[i], bearing: 45, routeId: 'A' }] },
+          })
+        ).statusCode,
+      ).toBe(202);
+    await move(20 + jsonCopySeconds / 2, 5);
+    const pb = FeedMessage.decode((await app.inject({ url: '/gtfs-rt/vehicle-positions.pb' })).rawPayload);
+    expect(Number(pb.header.timestamp)).toBe(t + 20 + jsonCopySeconds / 2);
+    expect(await jsonOf()).toEqual(first);
+    await move(20 + jsonCopySeconds, 6);
+    const fresh = await jsonOf();
+    expect(fresh.timestamp).toBe(t + 20 + jsonCopySeconds);
+    expect(fresh.etag).not.toBe(first.etag);
   });
 });

@@ -806,10 +806,30 @@ export async function publishedFeed(ctx: AppContext, kind: FeedKind): Promise<Pu
 const jsonOf = new WeakMap<PublishedFeed, Record<string, unknown>>();
 
 /** The feed as readable JSON, decoded from the bytes served (enums as names, 64-bit numbers as numbers). */
+/** How often, at most, the readable copy of a feed is made again (it costs ~70x the protobuf's build). */
+export const jsonCopySeconds = 10;
+const jsonCopiesOf = new WeakMap<AppContext, Map<FeedKind, { feed: PublishedFeed; text: string }>>();
+
 export function feedJson(feed: PublishedFeed): Record<string, unknown> {
   let json = jsonOf.get(feed);
   if (!json) jsonOf.set(feed, (json = rt.FeedMessage.toObject(rt.FeedMessage.decode(feed.bytes), { longs: Number, enums: String, defaults: false })));
   return json;
+}
+
+/**
+ * `?format=json`: the readable copy as text, made at most every `jsonCopySeconds` per feed (a newer feed inside
+ * that time gets the previous copy, whose own feed's ETag and Last-Modified go with it), so polling it cannot
+ * take the process's whole thread. The copy is made once per content and sent as the same string to everyone.
+ */
+export function feedJsonCopy(ctx: AppContext, feed: PublishedFeed): { feed: PublishedFeed; text: string } {
+  let jsonCopies = jsonCopiesOf.get(ctx);
+  if (!jsonCopies) jsonCopiesOf.set(ctx, (jsonCopies = new Map()));
+  const last = jsonCopies.get(feed.kind);
+  if (last && (last.feed === feed || feed.timestamp - last.feed.timestamp < jsonCopySeconds)) return last;
+  const copy = { feed, text: JSON.stringify(feedJson(feed)) };
+  jsonOf.delete(feed);
+  jsonCopies.set(feed.kind, copy);
+  return copy;
 }
 
 /** RFC 9110 conditional GET: If-None-Match (weak comparison) wins over If-Modified-Since (seconds). */

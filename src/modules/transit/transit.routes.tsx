@@ -8,7 +8,7 @@ import { sendPage } from '../../platform/views/render.js';
 import { knownVehicles, liveVehicles, reloadLiveNetworks, vehicleEventsPath } from './live/index.js';
 import { importGtfs } from './transit.import.js';
 import type { TransitNetwork } from './transit.network.js';
-import { feedJson, notModified, publishedFeed, type FeedKind } from './transit.realtime.js';
+import { feedJsonCopy, notModified, publishedFeed, type FeedKind } from './transit.realtime.js';
 import {
   activeAlerts,
   alertsFor,
@@ -307,12 +307,13 @@ export async function registerTransitRoutes(app: App, ctx: AppContext): Promise<
         },
       },
       async (request, reply) => {
-        const feed = await publishedFeed(ctx, kind);
-        const json = (request.query as { format?: string }).format === 'json';
+        const latest = await publishedFeed(ctx, kind);
+        const json = (request.query as { format?: string }).format === 'json' ? feedJsonCopy(ctx, latest) : null;
+        const feed = json?.feed ?? latest;
         const etag = json ? feed.jsonEtag : feed.etag;
         reply.header('cache-control', 'no-cache').header('etag', etag).header('last-modified', feed.lastModified);
         if (notModified(request.headers, etag, feed.timestamp)) return reply.status(304).send();
-        if (json) return reply.type('application/json; charset=utf-8').send(feedJson(feed));
+        if (json) return reply.type('application/json; charset=utf-8').send(json.text);
         return reply.type('application/x-protobuf').send(feed.bytes);
       },
     );
