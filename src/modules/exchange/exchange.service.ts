@@ -189,14 +189,15 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
  * The guardian's children in person.children, read once for one purpose and requester (through the memo), so
  * a prefill that names a child and then reads the child's permit records the guardianship read once.
  */
-function childrenRead(
-  ex: Executor,
-  guardianUserId: string,
-  purpose: Purpose,
-  requestedBy: ReadRequest['requestedBy'],
-  options: ReadOptions,
-): Promise<Child[]> {
-  const key = ['children', guardianUserId, purpose.serviceCode, purpose.applicationId ?? '', requestedBy.actorUserId ?? '', requestedBy.departmentCode ?? ''].join(':');
+function childrenRead(ex: Executor, guardianUserId: string, purpose: Purpose, requestedBy: ReadRequest['requestedBy'], options: ReadOptions): Promise<Child[]> {
+  const key = [
+    'children',
+    guardianUserId,
+    purpose.serviceCode,
+    purpose.applicationId ?? '',
+    requestedBy.actorUserId ?? '',
+    requestedBy.departmentCode ?? '',
+  ].join(':');
   return once(options, key, async () => {
     const result = await readData(ex, { product: 'person.children', subject: { userId: guardianUserId }, purpose, requestedBy, fields: ['children'] }, options);
     return (result.data?.children ?? []) as Child[];
