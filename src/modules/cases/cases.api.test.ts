@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, manualClock, type TestContext } from '../../../test/helpers.js';
 import { createUser, waitFor, type TestUser } from '../../../test/factories.js';
 import type { App } from '../../platform/http/types.js';
-import { exchangeModule, listDataUse, resetProductProviders, setProductProvider } from '../exchange/index.js';
+import { sql } from 'drizzle-orm';
+import { exchangeModule, listDataUse, resetProductProviders, setProductProvider, type ProductProvider } from '../exchange/index.js';
 import { getItemVersion } from '../catalog/index.js';
 import { findApplication } from './cases.repository.js';
 import { systemFacts } from './cases.service.js';
@@ -392,20 +393,31 @@ describe('journeys', () => {
       }
     }, 60_000);
 
-    it('sends the application to the staff when the register does not answer', async () => {
-      setProductProvider('person.exitPermit', {
-        read: async () => {
-          throw new Error('exit-entry system timed out');
-        },
-      });
-      try {
-        const { detail } = await paidTourism(citizen, await tourismFor(citizen, '张丽', citizenId), 'k-register-down');
-        expect(detail.status).toBe('submitted');
-        expect(systemActions(detail)).toEqual([]);
-      } finally {
-        resetProductProviders();
+    it('sends the application to the staff when the register does not answer, or fails inside the transaction', async () => {
+      const failures: [string, ProductProvider][] = [
+        [
+          'k-register-down',
+          {
+            read: async () => {
+              throw new Error('exit-entry system timed out');
+            },
+          },
+        ],
+        // A failed statement would abort the payment's transaction on PostgreSQL without the savepoint: never paid.
+        ['k-register-broken', { read: async (ex) => (await ex.execute(sql`SELECT * FROM exchange_no_such_register`), null) }],
+      ];
+      for (const [key, provider] of failures) {
+        setProductProvider('person.exitPermit', provider);
+        try {
+          const { detail } = await paidTourism(citizen, await tourismFor(citizen, '张丽', citizenId), key);
+          expect(detail.paid, key).toBe(true);
+          expect(detail.status, key).toBe('submitted');
+          expect(systemActions(detail)).toEqual([]);
+        } finally {
+          resetProductProviders();
+        }
       }
-    }, 30_000);
+    }, 60_000);
 
     it("approves the child's renewal on the child's permit, read after the guardianship check and recorded on the mother's log", async () => {
       const data = await tourismFor(citizen, '张丽', citizenId, {
