@@ -95,23 +95,25 @@ export async function citizenAppliesForEndorsement(p: Page, o: EndorsementOption
   await watch.off(() => scan(start, 'apply start', o));
   expect((await start.start())?.status()).toBe(200);
 
-  // Applicant: name and ID number come from the police, shown as held by the government, never typed.
+  // Applicant: name and ID number come from the police, the permit number from the exit-entry register, shown as
+  // held by the government, never typed.
   const step = new FormStepPage(p);
   const id = step.applicationId;
   expect(step.pathname).toBe(`/account/applications/${id}/steps/applicant`);
   await expect(step.prefilled.locator('h2').textContent()).resolves.toBe(text(o.locale, 'cases.page.prefilled.title'));
   await expect(step.prefilled.textContent()).resolves.toContain('张丽');
   await expect(step.prefilled.textContent()).resolves.toContain('510107');
-  expect(await step.prefilled.locator('.held-by').count()).toBeGreaterThanOrEqual(2);
+  await expect(step.prefilled.textContent()).resolves.toContain('C10573421');
+  expect(await step.prefilled.locator('.held-by').count()).toBeGreaterThanOrEqual(3);
   expect(await step.field('applicantName').count()).toBe(0);
   expect(await step.field('applicantIdNumber').count()).toBe(0);
+  expect(await step.field('permitNumber').count()).toBe(0);
   await watch.off(() => scan(step, 'form step applicant', o));
   if (o.child) {
     await step.choose('applyFor', en(o) ? 'My child under 16' : '未成年子女');
-    await step.fill({ childName: o.child.name, childIdNumber: o.child.idNumber, permitNumber: 'C12345678' });
+    await step.fill({ childName: o.child.name, childIdNumber: o.child.idNumber });
   } else {
     await step.choose('applyFor', en(o) ? 'Myself' : '本人');
-    await step.fill({ permitNumber: 'C12345678' });
   }
   expect((await step.continue())?.status()).toBe(200);
 
@@ -155,6 +157,8 @@ export async function citizenAppliesForEndorsement(p: Page, o: EndorsementOption
   await expect(check.answer(en(o) ? 'ID photo' : '证件照片').textContent()).resolves.toContain('photo.jpg');
   await expect(check.page.locator('main').textContent()).resolves.toContain('玉林北路12号3栋2单元501号');
   if (o.child) await expect(check.page.locator('main').textContent()).resolves.toContain(o.child.name);
+  // The permit of the person applied for: the child's once the child is chosen (the demo register's numbers).
+  await expect(check.answer(en(o) ? 'Permit number' : '通行证号码').textContent()).resolves.toContain(o.child ? 'C20981736' : 'C10573421');
   await watch.off(() => scan(check, 'check answers', o));
   expect((await check.submitApplication())?.status()).toBe(200);
 

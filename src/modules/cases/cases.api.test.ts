@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, manualClock, type TestContext } from '../../../test/helpers.js';
 import { createUser, waitFor, type TestUser } from '../../../test/factories.js';
 import type { App } from '../../platform/http/types.js';
-import { exchangeModule, listDataUse } from '../exchange/index.js';
+import { sql } from 'drizzle-orm';
+import { exchangeModule, listDataUse, resetProductProviders, setProductProvider, type ProductProvider } from '../exchange/index.js';
+import { getItemVersion } from '../catalog/index.js';
+import { findApplication } from './cases.repository.js';
+import { systemFacts } from './cases.service.js';
 import { courierTo, createCompany, endorsementData, prepareCases, residentId, setIdNumber, tinyJpeg, tinyPng } from './cases.testkit.js';
 
 let app: App;
@@ -77,6 +81,8 @@ async function payFor(user: TestUser, id: string): Promise<void> {
 beforeAll(async () => {
   ({ app, ctx } = await createTestApp({ clock }));
   await prepareCases(ctx, app);
+  // The sandbox registers of the police and the exit-entry administration (张丽 and her son hold valid permits).
+  await exchangeModule.seed!(ctx);
   citizen = await createUser(ctx, { realName: '张丽' });
   await setIdNumber(ctx, citizen.id, citizenId);
   other = await createUser(ctx, { realName: '路人' });
@@ -323,6 +329,148 @@ describe('journeys', () => {
     const system = (detail.body.timeline as Json[]).filter((t) => t.actorKind === 'system' && t.action !== 'paid');
     expect(system.map((t) => t.action)).toEqual(['accept', 'start_review', 'approve']);
   }, 30_000);
+
+  describe('auto decision from the exit-entry register', () => {
+    /** Submits a tourism renewal, pays, and returns the application as the applicant then sees it. */
+    async function paidTourism(user: TestUser, data: Json, key: string) {
+      const submitted = await call(
+        user,
+        'POST',
+        '/api/v1/applications',
+        { serviceCode: 'hk-macao-endorsement', data, delivery: { method: 'window' } },
+        {
+          'idempotency-key': key,
+        },
+      );
+      expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+      const id = String(submitted.body.id);
+      await payFor(user, id);
+      return { id, detail: (await call(user, 'GET', `/api/v1/applications/${id}`)).body };
+    }
+    const tourismFor = async (user: TestUser, name: string, idNumber: string, overrides: Json = {}) =>
+      endorsementData({ name, idNumber, phone: user.phone ?? '' }, await uploadPhoto(user, tinyJpeg), { endorsementType: 'tourism', ...overrides });
+    const systemActions = (detail: Json) => (detail.timeline as Json[]).filter((t) => t.actorKind === 'system' && t.action !== 'paid').map((t) => t.action);
+
+    it("approves the mother's own renewal with the permit number and facts from the register, read by psb-exit-entry for the application", async () => {
+      // No permit number sent: it is prefilled from the register (once only).
+      const data = await tourismFor(citizen, '张丽', citizenId, { permitNumber: undefined });
+      const { id, detail } = await paidTourism(citizen, data, 'k-register-own');
+      expect(detail.status).toBe('approved');
+      expect(systemActions(detail)).toEqual(['accept', 'start_review', 'approve']);
+      expect((detail.data as Json).permitNumber).toBe('C10573421');
+      const { entries } = await listDataUse(ctx.db, citizen.id);
+      const read = entries.find((e) => e.product === 'person.exitPermit' && e.purpose.applicationId === id);
+      expect(read).toMatchObject({
+        reader: { kind: 'department', code: 'psb-exit-entry' },
+        holder: { code: 'psb-exit-entry' },
+        purpose: { serviceCode: 'hk-macao-endorsement', applicationId: id },
+        subject: { kind: 'person' },
+        fields: ['permitNumber', 'permitValidUntil', 'exitRestricted'],
+      });
+    }, 30_000);
+
+    it('does not approve a permit number that differs from the one in the register: it stays with the staff', async () => {
+      const { id, detail } = await paidTourism(citizen, await tourismFor(citizen, '张丽', citizenId, { permitNumber: 'C99999999' }), 'k-register-wrong');
+      expect(detail.status).toBe('submitted');
+      expect(systemActions(detail)).toEqual([]);
+      // The register was asked all the same (the facts came from it, not from the form).
+      expect((await listDataUse(ctx.db, citizen.id)).entries.some((e) => e.product === 'person.exitPermit' && e.purpose.applicationId === id)).toBe(true);
+    }, 30_000);
+
+    it('sends an expired permit and a person barred from leaving to the staff (submitted, then accepted by a clerk, never approved)', async () => {
+      for (const [name, idNumber, key] of [
+        ['王芳', '510182199002150047', 'k-register-expired'],
+        ['陈建国', '51010519750608001X', 'k-register-restricted'],
+      ] as const) {
+        const user = await createUser(ctx, { realName: name });
+        await setIdNumber(ctx, user.id, idNumber);
+        const { id, detail } = await paidTourism(user, await tourismFor(user, name, idNumber, { permitNumber: undefined }), key);
+        expect(detail.status, name).toBe('submitted');
+        expect((await call(clerk, 'POST', `/api/v1/applications/${id}/actions`, { action: 'accept' })).body).toMatchObject({ status: 'accepted' });
+        const after = (await call(user, 'GET', `/api/v1/applications/${id}`)).body;
+        expect(after.status, name).toBe('accepted');
+        expect(systemActions(after)).toEqual([]);
+      }
+    }, 60_000);
+
+    it('sends the application to the staff when the register does not answer, or fails inside the transaction', async () => {
+      const failures: [string, ProductProvider][] = [
+        [
+          'k-register-down',
+          {
+            read: async () => {
+              throw new Error('exit-entry system timed out');
+            },
+          },
+        ],
+        // A failed statement would abort the payment's transaction on PostgreSQL without the savepoint: never paid.
+        ['k-register-broken', { read: async (ex) => (await ex.execute(sql`SELECT * FROM exchange_no_such_register`), null) }],
+      ];
+      for (const [key, provider] of failures) {
+        setProductProvider('person.exitPermit', provider);
+        try {
+          const { detail } = await paidTourism(citizen, await tourismFor(citizen, '张丽', citizenId), key);
+          expect(detail.paid, key).toBe(true);
+          expect(detail.status, key).toBe('submitted');
+          expect(systemActions(detail)).toEqual([]);
+        } finally {
+          resetProductProviders();
+        }
+      }
+    }, 60_000);
+
+    it("approves the child's renewal on the child's permit, read after the guardianship check and recorded on the mother's log", async () => {
+      const data = await tourismFor(citizen, '张丽', citizenId, {
+        applyFor: 'child',
+        childName: '刘子轩',
+        childIdNumber: '510107201605200031',
+        permitNumber: undefined,
+      });
+      const { id, detail } = await paidTourism(citizen, data, 'k-register-child');
+      expect((detail.data as Json).permitNumber).toBe('C20981736');
+      expect(detail.status).toBe('approved');
+      const reads = (await listDataUse(ctx.db, citizen.id)).entries.filter((e) => e.purpose.applicationId === id);
+      expect(reads.map((e) => [e.product, e.subject, e.reader.kind]).sort()).toEqual([
+        ['person.children', { kind: 'person' }, 'department'],
+        ['person.exitPermit', { kind: 'child', idNumber: '5101**********0031' }, 'department'],
+      ]);
+      expect(reads.every((e) => e.purpose.serviceCode === 'hk-macao-endorsement')).toBe(true);
+      // The mother's own permit number on a child's application is not the child's: staff decide.
+      const mixed = await paidTourism(
+        citizen,
+        await tourismFor(citizen, '张丽', citizenId, { applyFor: 'child', childName: '刘子轩', childIdNumber: '510107201605200031' }),
+        'k-register-child-mixed',
+      );
+      expect(mixed.detail.status).toBe('submitted');
+    }, 60_000);
+
+    it('counts a permit as valid for an endorsement only while its last day is after today (Beijing date of the clock)', async () => {
+      const submitted = await call(citizen, 'POST', '/api/v1/applications', {
+        serviceCode: 'hk-macao-endorsement',
+        data: await tourismFor(citizen, '张丽', citizenId),
+        delivery: { method: 'window' },
+      });
+      const row = (await findApplication(ctx.db, String(submitted.body.id)))!;
+      const item = (await getItemVersion(ctx.db, row.serviceCode, row.itemVersion))!;
+      const saved = clock.now();
+      const factsAt = async (at: string) => {
+        clock.set(new Date(at));
+        try {
+          return await ctx.db.transaction((tx) => systemFacts(ctx, tx, row, item));
+        } finally {
+          clock.set(saved);
+        }
+      };
+      // 张丽's permit is valid until 2031-04-14.
+      expect(await factsAt('2031-04-13T15:59:00Z')).toEqual({ 'system.permitValid': true, 'system.noExitRestriction': true }); // 04-13 23:59 in Chengdu
+      expect(await factsAt('2031-04-13T16:00:00Z')).toEqual({ 'system.permitValid': false, 'system.noExitRestriction': true }); // 04-14 00:00
+      // A family visit names no register fact: nothing is read for it.
+      const family = { ...row, data: { ...row.data, endorsementType: 'family' } };
+      const before = (await listDataUse(ctx.db, citizen.id)).entries.length;
+      expect(await ctx.db.transaction((tx) => systemFacts(ctx, tx, family, item))).toEqual({ 'system.permitValid': false, 'system.noExitRestriction': false });
+      expect((await listDataUse(ctx.db, citizen.id)).entries.length).toBe(before);
+    });
+  });
 
   it('vat-invoice-stock by the accountant acting for the company, approved and posted', async () => {
     const data = {

@@ -18,7 +18,7 @@ import {
   type Material,
   type WorkflowDefinition,
 } from '../catalog/index.js';
-import { prefillFor } from '../exchange/index.js';
+import { dataProducts, parsePrefillSource, prefillFor } from '../exchange/index.js';
 import { getUserById } from '../identity/index.js';
 import * as repo from './cases.repository.js';
 import type { ApplicationRow } from './cases.repository.js';
@@ -26,7 +26,7 @@ import type { CaseStatus, CorrectionItem, DeliveryChoice } from './cases.schema.
 import { loadCalendar } from './cases.sla.js';
 import { isFinal } from './cases.workflow.js';
 import * as service from './cases.service.js';
-import { ConflictError, ValidationError } from '../../platform/http/errors.js';
+import { ConflictError, ForbiddenError, ValidationError } from '../../platform/http/errors.js';
 
 /**
  * What the application pages need beyond the case service: drafts and their answers (a page concept:
@@ -262,10 +262,63 @@ export async function startDraft(ctx: AppContext, actor: Actor, serviceCode: str
 
 const draftOnly = (a: OwnApplication) => a.status === 'draft' || a.status === 'correction_requested';
 
-/** Saves a step's answers (a draft, or an application awaiting correction); keeps the draft 30 more days. */
-export async function saveAnswers(ctx: AppContext, _actor: Actor, a: OwnApplication, data: Record<string, unknown>): Promise<void> {
-  if (!draftOnly(a)) return;
-  await repo.updateApplication(ctx.db, a.id, { data, updatedAt: ctx.clock.now() });
+/** Who the application is for: the child named (`applyFor: 'child'`), or null for the applicant. */
+function childOf(data: Record<string, unknown>): string | null {
+  return data.applyFor === 'child' && typeof data.childIdNumber === 'string' && data.childIdNumber.trim() !== ''
+    ? data.childIdNumber.trim().toUpperCase()
+    : null;
+}
+
+/** Fields about the person the application is for (a product `ofBeneficiary`, e.g. the travel permit number). */
+function beneficiaryFields(form: FormDefinition): string[] {
+  return Object.entries(form['x-ui'].fields).flatMap(([name, ui]) => {
+    const source = ui.prefill ? parsePrefillSource(ui.prefill.source) : null;
+    return source && dataProducts[source.product].ofBeneficiary ? [name] : [];
+  });
+}
+
+/**
+ * Saves a step's answers (a draft, or an application awaiting correction); keeps the draft 30 more days. When
+ * the person the application is for changes (the applicant chooses their child, another child, or themself
+ * again), the fields about that person are read again for them, with the draft as purpose: the child's only once
+ * person.children confirms the guardian. A child who is not the applicant's is an error on `childIdNumber` (the
+ * exchange audits the refusal; the answers are not saved).
+ */
+export async function saveAnswers(
+  ctx: AppContext,
+  actor: Actor,
+  a: OwnApplication,
+  data: Record<string, unknown>,
+  ip: string | null = null,
+): Promise<{ errors: Record<string, string> }> {
+  if (!draftOnly(a)) return { errors: {} };
+  const fields = beneficiaryFields(a.form);
+  const child = childOf(data);
+  if (fields.length === 0 || child === childOf(a.data)) {
+    await repo.updateApplication(ctx.db, a.id, { data, updatedAt: ctx.clock.now() });
+    return { errors: {} };
+  }
+  const refused = await ctx.db.transaction(async (tx) => {
+    const now = ctx.clock.now();
+    // Values carried over from the previous person go; one typed on this step stays unless the register has one.
+    const next = Object.fromEntries(Object.entries(data).filter(([k, v]) => !(fields.includes(k) && v === a.data[k])));
+    const only: FormDefinition = { ...a.form, 'x-ui': { ...a.form['x-ui'], fields: Object.fromEntries(fields.map((f) => [f, a.form['x-ui'].fields[f]!])) } };
+    try {
+      const pre = await prefillFor(
+        tx,
+        { serviceCode: a.serviceCode, formDefinition: only, actor, applicationId: a.id, ...(child ? { childIdNumber: child } : {}) },
+        { now, ip },
+      );
+      Object.assign(next, pre.values);
+    } catch (error) {
+      // The refusal is audited in this transaction, which commits; the answers stay as they were.
+      if (error instanceof ForbiddenError && child) return true;
+      throw error;
+    }
+    await repo.updateApplication(tx, a.id, { data: next, updatedAt: now });
+    return false;
+  });
+  return { errors: refused ? { childIdNumber: 'cases.error.notYourChild' } : {} };
 }
 
 export async function saveDelivery(ctx: AppContext, _actor: Actor, a: OwnApplication, delivery: DeliveryChoice): Promise<void> {

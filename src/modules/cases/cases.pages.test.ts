@@ -107,6 +107,10 @@ describe('the endorsement journey of a citizen', () => {
     expect(page.body).toContain('无需您提供');
     expect(page.body).not.toContain('name="applicantName"');
     expect(page.body).not.toContain('name="applicantIdNumber"');
+    // So is her permit number, from the exit-entry register.
+    expect(page.body).toContain('C10573421');
+    expect(page.body).toContain('市公安局出入境管理局');
+    expect(page.body).not.toContain('name="permitNumber"');
     expect(page.body).toMatch(/<legend>为谁办理/);
     expect(page.body.match(/<h1>/g)).toHaveLength(1);
   });
@@ -119,13 +123,13 @@ describe('the endorsement journey of a citizen', () => {
     expect(missing.body).toContain('href="#applyFor"');
     expect(missing.body).toContain('value="刘子轩"');
 
-    const wrongId = await client.submit(step, step, { applyFor: 'child', childName: '刘子轩', childIdNumber: '510107201605200099', permitNumber: 'C12345678' });
+    const wrongId = await client.submit(step, step, { applyFor: 'child', childName: '刘子轩', childIdNumber: '510107201605200099' });
     expect(wrongId.statusCode).toBe(400);
     expect(wrongId.body).toContain('href="#childIdNumber"');
     expect(wrongId.body).toContain('value="510107201605200099"');
     expect(wrongId.body).toMatch(/id="applyFor-child"[^>]*checked|checked[^>]*id="applyFor-child"/);
 
-    const ok = await client.submit(step, step, { applyFor: 'self', permitNumber: 'C12345678' });
+    const ok = await client.submit(step, step, { applyFor: 'self' });
     expect(ok.statusCode).toBe(303);
     expect(location(ok)).toBe(`${base}/steps/endorsement`);
   });
@@ -172,6 +176,7 @@ describe('the endorsement journey of a citizen', () => {
     expect(check.body).toContain('香港');
     expect(check.body).toContain('photo.jpg');
     expect(check.body).toContain('玉林北路12号3栋2单元501号');
+    expect(check.body).toContain('C10573421');
 
     const submitted = await client.submit(`${base}/check`, `${base}/submit`, {});
     expect(submitted.statusCode).toBe(303);
@@ -413,16 +418,22 @@ describe('rating', () => {
 });
 
 describe('applying for a child (hk-macao-endorsement)', () => {
-  /** A draft filled in up to the check page for the child named. */
-  async function draftFor(client: TestClient, child: { name: string; idNumber: string }): Promise<string> {
+  /** A draft with the applicant step answered for the child named; the step's response. */
+  async function chooseChild(client: TestClient, child: { name: string; idNumber: string }) {
     const res = await client.submit('/services/hk-macao-endorsement/apply', '/services/hk-macao-endorsement/apply', {});
     const base = location(res).replace(/\/steps\/first$/, '');
+    // No permit number to type: the register's (the mother's at first, the child's once chosen).
     const applicant = await client.submit(`${base}/steps/applicant`, `${base}/steps/applicant`, {
       applyFor: 'child',
       childName: child.name,
       childIdNumber: child.idNumber,
-      permitNumber: 'C12345678',
     });
+    return { base, applicant };
+  }
+
+  /** A draft filled in up to the check page for the child named. */
+  async function draftFor(client: TestClient, child: { name: string; idNumber: string }): Promise<string> {
+    const { base, applicant } = await chooseChild(client, child);
     expect(applicant.statusCode).toBe(303);
     const fields = { destination: 'hk', endorsementType: 'family', trips: 'once', contactPhone: '13800000001' };
     expect(
@@ -434,27 +445,38 @@ describe('applying for a child (hk-macao-endorsement)', () => {
     return base;
   }
 
-  it("submits for the applicant's own child from the police's register", async () => {
+  it("submits for the applicant's own child with the child's permit from the register", async () => {
     const client = await signIn('13800000001');
     const base = await draftFor(client, { name: '刘子轩', idNumber: '510107201605200031' });
     const check = await client.get(`${base}/check`);
     expect(check.body).toContain('刘子轩');
+    // The child's permit, held by the exit-entry administration, not the mother's.
+    expect(check.body).toContain('C20981736');
+    expect(check.body).not.toContain('C10573421');
+    expect(check.body).toContain('市公安局出入境管理局');
     const submitted = await client.submit(`${base}/check`, `${base}/submit`, {});
     expect(submitted.statusCode).toBe(303);
     expect(location(submitted)).toBe(`${base}/confirmation`);
+    // Back to herself: her own permit again.
+    const again = await chooseChild(client, { name: '刘子轩', idNumber: '510107201605200031' });
+    const self = await client.submit(`${again.base}/steps/applicant`, `${again.base}/steps/applicant`, { applyFor: 'self' });
+    expect(self.statusCode).toBe(303);
+    expect((await client.get(`${again.base}/steps/applicant`)).body).toContain('C10573421');
   });
 
-  it("re-renders the check page (400) with a summary linking to the answer when the child is not the applicant's", async () => {
+  it("re-renders the applicant step (400) with a summary linking to the answer when the child is not the applicant's", async () => {
     const client = await signIn('13800000001');
     // A valid resident ID number that is not among 张丽's children.
-    const base = await draftFor(client, { name: '王小明', idNumber: '510107201605200058' });
-    const refused = await client.submit(`${base}/check`, `${base}/submit`, {});
-    expect(refused.statusCode).toBe(400);
-    expect(refused.body).toContain('class="error-summary"');
-    expect(refused.body).toContain('href="#childIdNumber"');
-    expect(refused.body).toMatch(/id="childIdNumber"/);
-    expect(refused.body).toContain('子女中没有这个公民身份号码');
-    // Nothing was submitted: the draft is still a draft and its answers are kept.
-    expect((await client.get(`${base}/check`)).body).toContain('王小明');
+    const { base, applicant } = await chooseChild(client, { name: '王小明', idNumber: '510107201605200058' });
+    expect(applicant.statusCode).toBe(400);
+    expect(applicant.body).toContain('class="error-summary"');
+    expect(applicant.body).toContain('href="#childIdNumber"');
+    expect(applicant.body).toMatch(/id="childIdNumber"/);
+    expect(applicant.body).toContain('子女中没有这个公民身份号码');
+    expect(applicant.body).toContain('value="王小明"');
+    // Nothing of the stranger's was saved: the draft still holds the mother's own permit.
+    const saved = await client.get(`${base}/steps/applicant`);
+    expect(saved.body).not.toContain('王小明');
+    expect(saved.body).toContain('C10573421');
   });
 });

@@ -238,6 +238,8 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
       const e = uploadErrors[f.name] ?? (check.ok ? undefined : check.errors[f.name]);
       if (e) errors[f.name] = f.ui.widget === 'file' && e === 'cases.form.required' ? 'cases.page.error.fileRequired' : e;
     }
+    // Saving may find the child named is not the applicant's (the exchange checks it when it reads the child's data).
+    if (Object.keys(errors).length === 0) Object.assign(errors, (await svc.saveAnswers(ctx, actor, a, check.value, request.ip)).errors);
     if (Object.keys(errors).length > 0) {
       // Re-render with what was typed; fields that were not posted keep their saved answers.
       const echo: Echo = { ...echoOf(form, a.data) };
@@ -252,7 +254,6 @@ export async function registerCasePages(app: App, ctx: AppContext): Promise<void
       }
       return renderStep(request, reply, a, pageId, echo, errors, 400);
     }
-    await svc.saveAnswers(ctx, actor, a, check.value);
     const next = pagesFor(form, check.value);
     const index = next.findIndex((p) => p.id === pageId);
     if (a.status === 'correction_requested') return reply.redirect(`${applicationPath(a.id)}/correct`, 303);

@@ -13,6 +13,7 @@ import type { AppContext } from '../../platform/context.js';
 import { openDatabase, type Database } from '../../platform/db/db.js';
 import { notifications } from '../../platform/platform.schema.js';
 import { getUserById } from '../identity/index.js';
+import { exchangeModule } from '../exchange/index.js';
 import { seedCatalog } from '../catalog/index.js';
 import { applications, timeline } from './cases.schema.js';
 import { defineCaseJobs } from './cases.jobs.js';
@@ -192,6 +193,8 @@ describe('crash between payment and acceptance', () => {
     // --- the first process: submit, pay, then die while applying the payment to the application
     const first = await start();
     await seedCatalog(first.db);
+    // The exit-entry register the system's decision reads (this 张丽's permit is valid).
+    await exchangeModule.seed!(first);
     await seedCalendar(first);
     const u = await createUser(first, { realName: '张丽' });
     const idNumber = residentId('51010719850312002');

@@ -112,7 +112,8 @@ const demoCases: DemoCase[] = [
     key: 'demo-1',
     phone: '13800000001',
     serviceCode: 'hk-macao-endorsement',
-    overrides: { endorsementType: 'family' },
+    // No permit number: the submission takes 张丽's from the exit-entry register (exchange seed), as a person's would be.
+    overrides: { endorsementType: 'family', permitNumber: undefined },
     delivery: courier('张丽', '13800000001'),
     steps: [],
   },

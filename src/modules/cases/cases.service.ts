@@ -8,7 +8,7 @@ import { localDate } from '../../platform/calendar/working-time.js';
 import { chengduDistricts } from '../catalog/catalog.definitions.js';
 import { getCurrentItem, getItemVersion, type CatalogItem, type DeliveryOption } from '../catalog/index.js';
 import { checkMobile, checkUscc, getUserById, listEnterprisesOf, listStaffOf } from '../identity/index.js';
-import { prefillFor, prefillLookups, userOf } from '../exchange/index.js';
+import { prefillFor, prefillLookups, readData, userOf, type ApplicationCheck } from '../exchange/index.js';
 import { fileFields, validateFormData, type FormErrors } from './cases.forms.js';
 import * as repo from './cases.repository.js';
 import type { ApplicationRow } from './cases.repository.js';
@@ -492,15 +492,76 @@ async function checkFiles(ctx: AppContext, actor: Actor, item: CatalogItem, data
   return errors;
 }
 
-/** Facts the system establishes itself for auto-decision rules (`system.*` conditions). */
-export function systemFacts(row: Pick<ApplicationRow, 'data'>): Record<string, unknown> {
-  const permit = row.data.permitNumber;
-  return {
-    // The permit number comes from the exit-entry register (prefilled, never typed), so one on the form is a valid permit.
-    'system.permitValid': typeof permit === 'string' && /^[A-Z0-9]{8,12}$/.test(permit),
-    // No exit-restriction register is connected yet: nobody is restricted.
-    'system.noExitRestriction': true,
-  };
+/** The facts the exit-entry register establishes (person.exitPermit). */
+const permitFactNames = ['system.permitValid', 'system.noExitRestriction'];
+
+/**
+ * Facts the system establishes itself for auto-decision rules (`system.*` conditions), from the register that
+ * holds them, read through the exchange by the handling department's system with the item and the application
+ * as purpose (recorded, so it shows on the applicant's "Who used my data"). For a child (`applyFor: 'child'`) the
+ * permit is the child's, read only once person.children confirms the applicant is the guardian.
+ * - system.permitValid: the register has a permit for the person applied for, its number is the one on the form,
+ *   and it is valid after today (Beijing date of ctx.clock; a permit that ends today cannot carry an endorsement);
+ * - system.noExitRestriction: the register says the person is not barred from leaving (不准出境).
+ * The register is read only when a rule whose form conditions hold needs these facts (a family-visit endorsement
+ * reads nothing). No record, a refusal or a holder that does not answer leaves both false: the application goes
+ * to the department's staff, never approved on an assumption.
+ */
+export async function systemFacts(ctx: AppContext, tx: Tx, row: ApplicationRow, item: CatalogItem): Promise<Record<string, unknown>> {
+  const facts: Record<string, unknown> = { 'system.permitValid': false, 'system.noExitRestriction': false };
+  const needed = (item.content.workflowDefinition.autoDecisions ?? []).some(
+    (rule) =>
+      rule.conditions.some((c) => permitFactNames.includes(c.field)) &&
+      rule.conditions.every((c) => c.field.startsWith('system.') || row.data[c.field] === c.equals),
+  );
+  if (!needed) return facts;
+  const child = row.data.applyFor === 'child' && typeof row.data.childIdNumber === 'string' ? row.data.childIdNumber.trim().toUpperCase() : undefined;
+  // The exchange asks whether a department's read is for one of its applications: this one, about its applicant and child.
+  const ofThisApplication: ApplicationCheck = async (_ex, q) =>
+    q.applicationId === row.id &&
+    q.departmentCode === row.departmentCode &&
+    q.serviceCode === row.serviceCode &&
+    'userId' in q.subject &&
+    q.subject.userId === row.applicantId &&
+    (q.subject.childIdNumber === undefined || q.subject.childIdNumber.trim().toUpperCase() === child);
+  let permit: Record<string, unknown> | null = null;
+  try {
+    // In a savepoint, so a holder failing mid-read leaves the submission's transaction usable; a refusal is
+    // answered (its audit record kept) and counts as no record.
+    permit = await tx.transaction(async (sp) => {
+      try {
+        const read = await readData(
+          sp,
+          {
+            product: 'person.exitPermit',
+            subject: { userId: row.applicantId, ...(child ? { childIdNumber: child } : {}) },
+            purpose: { serviceCode: row.serviceCode, applicationId: row.id },
+            requestedBy: { departmentCode: row.departmentCode },
+            fields: ['permitNumber', 'permitValidUntil', 'exitRestricted'],
+          },
+          { now: ctx.clock.now(), verifyApplication: ofThisApplication },
+        );
+        return read.data;
+      } catch (error) {
+        if (!(error instanceof ForbiddenError)) throw error;
+        ctx.log.warn({ applicationId: row.id, reason: error.message }, 'exit-permit read refused; the application goes to staff');
+        return null;
+      }
+    });
+  } catch (error) {
+    ctx.log.warn({ err: error, applicationId: row.id }, 'the exit-entry register did not answer; the application goes to staff');
+    return facts;
+  }
+  if (!permit) return facts;
+  const onForm = typeof row.data.permitNumber === 'string' ? row.data.permitNumber.trim().toUpperCase() : null;
+  const today = localDate(ctx.clock.now());
+  facts['system.permitValid'] =
+    typeof permit.permitNumber === 'string' &&
+    permit.permitNumber.toUpperCase() === onForm &&
+    typeof permit.permitValidUntil === 'string' &&
+    permit.permitValidUntil > today;
+  facts['system.noExitRestriction'] = permit.exitRestricted === false;
+  return facts;
 }
 
 /**
@@ -908,7 +969,7 @@ async function applyTransition(
 async function runAutoDecisions(ctx: AppContext, tx: Tx, row: ApplicationRow, item: CatalogItem): Promise<ApplicationRow> {
   // A fee is paid before anything is accepted; the rules run again when the payment arrives.
   if (row.feeFen > 0 && row.paidAt === null) return row;
-  const plan = planAutoDecision(item.content.workflowDefinition, row.status, row.data, systemFacts(row));
+  const plan = planAutoDecision(item.content.workflowDefinition, row.status, row.data, await systemFacts(ctx, tx, row, item));
   if (!plan) return row;
   const calendar = await loadCalendar(tx);
   let current = row;

@@ -57,7 +57,8 @@ export function endorsementData(who: { name: string; idNumber: string; phone: st
     applyFor: 'self',
     applicantName: who.name,
     applicantIdNumber: who.idNumber,
-    permitNumber: 'C12345678',
+    // 张丽's permit in the exchange's sandbox exit-entry register (exchange.seed.ts); another person's is not.
+    permitNumber: 'C10573421',
     destination: 'hk',
     endorsementType: 'family',
     trips: 'once',

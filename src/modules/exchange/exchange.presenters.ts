@@ -12,7 +12,8 @@ export interface DataUseItemView {
   reader: { kind: 'department' | 'platform'; departmentCode: string | null; name: string };
   holder: { departmentCode: string | null; name: string };
   purpose: { serviceCode: string; serviceName: string; applicationId: string | null };
-  subject: { kind: 'person' | 'enterprise'; enterpriseId: string | null; name: string | null };
+  /** name: the company's name, or the child's masked resident ID number. */
+  subject: { kind: 'person' | 'enterprise' | 'child'; enterpriseId: string | null; name: string | null };
   fields: { code: string; name: string }[];
 }
 
@@ -45,7 +46,9 @@ export function presentDataUse(entries: DataUseEntry[], locale: Locale, t: Trans
     subject:
       e.subject.kind === 'enterprise'
         ? { kind: 'enterprise', enterpriseId: e.subject.enterpriseId, name: e.subject.name }
-        : { kind: 'person', enterpriseId: null, name: null },
+        : e.subject.kind === 'child'
+          ? { kind: 'child', enterpriseId: null, name: e.subject.idNumber }
+          : { kind: 'person', enterpriseId: null, name: null },
     fields: e.fields.map((f) => ({ code: f, name: t(`exchange.field.${e.product}.${f}`) })),
   }));
 }

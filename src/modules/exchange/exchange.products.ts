@@ -7,7 +7,14 @@ import * as repo from './exchange.repository.js';
  * its owner; the platform reads it for a stated purpose and records the read. A product's provider is a port:
  * the sandbox reads seeded tables; a real adapter calls the department's system.
  */
-export const productCodes = ['person.identity', 'person.household', 'person.children', 'enterprise.registration', 'certificates.issued'] as const;
+export const productCodes = [
+  'person.identity',
+  'person.household',
+  'person.children',
+  'person.exitPermit',
+  'enterprise.registration',
+  'certificates.issued',
+] as const;
 export type ProductCode = (typeof productCodes)[number];
 
 export const isProductCode = (value: unknown): value is ProductCode => typeof value === 'string' && (productCodes as readonly string[]).includes(value);
@@ -15,9 +22,11 @@ export const isProductCode = (value: unknown): value is ProductCode => typeof va
 export interface PersonSubject {
   kind: 'person';
   userId: string;
-  /** As verified at sign-up; null for an account without one. */
+  /** As verified at sign-up; null for an account without one. For a child, the child's (see `childOf`). */
   idNumber: string | null;
   realName: string;
+  /** Set when the data read is about a minor child of the person `userId` (their guardian, checked in person.children). */
+  childOf?: string | undefined;
 }
 
 export interface EnterpriseSubject {
@@ -35,6 +44,11 @@ export interface DataProduct {
   holder: string | null;
   subjects: readonly ('person' | 'enterprise')[];
   fields: readonly string[];
+  /**
+   * About the person an application is for: when the applicant applies for their minor child, it is read about
+   * the child (after person.children has confirmed the applicant is the child's guardian), e.g. the travel permit.
+   */
+  ofBeneficiary?: boolean;
 }
 
 export const dataProducts: Record<ProductCode, DataProduct> = {
@@ -46,6 +60,13 @@ export const dataProducts: Record<ProductCode, DataProduct> = {
     fields: ['address', 'district', 'addressDetail', 'householdNumber', 'householdHead', 'relationToHead'],
   },
   'person.children': { code: 'person.children', holder: 'psb', subjects: ['person'], fields: ['children'] },
+  'person.exitPermit': {
+    code: 'person.exitPermit',
+    holder: 'psb-exit-entry',
+    subjects: ['person'],
+    fields: ['permitNumber', 'permitValidUntil', 'exitRestricted'],
+    ofBeneficiary: true,
+  },
   'enterprise.registration': {
     code: 'enterprise.registration',
     holder: 'amr',
@@ -75,6 +96,15 @@ export interface PersonIdentity {
 
 export interface Child extends PersonIdentity {
   relation: 'mother' | 'father' | 'guardian';
+}
+
+/** A travel permit for Hong Kong and Macao (往来港澳通行证) in the exit-entry register, with the holder's exit status. */
+export interface ExitPermit {
+  permitNumber: string;
+  /** YYYY-MM-DD: the last day the permit is valid. */
+  permitValidUntil: string;
+  /** Barred from leaving the mainland (不准出境). */
+  exitRestricted: boolean;
 }
 
 export interface EnterpriseRegistration {
@@ -153,6 +183,17 @@ export const sandboxPersonChildren: ProductProvider = {
   },
 };
 
+/** The exit-entry register (sandbox table); null when the person holds no permit. */
+export const sandboxPersonExitPermit: ProductProvider = {
+  async read(ex, subject) {
+    if (subject.kind !== 'person' || !subject.idNumber) return null;
+    const r = await repo.findExitPermit(ex, subject.idNumber);
+    if (!r) return null;
+    const permit: ExitPermit = { permitNumber: r.permitNumber, permitValidUntil: r.validUntil, exitRestricted: r.exitRestricted };
+    return { ...permit };
+  },
+};
+
 export const sandboxEnterpriseRegister: EnterpriseRegisterSource = {
   async findByUscc(ex, uscc) {
     const r = await repo.findRegistration(ex, uscc);
@@ -191,6 +232,7 @@ const sandboxProviders = (): Record<ProductCode, ProductProvider> => ({
   'person.identity': sandboxPersonIdentity,
   'person.household': sandboxPersonHousehold,
   'person.children': sandboxPersonChildren,
+  'person.exitPermit': sandboxPersonExitPermit,
   'enterprise.registration': enterpriseRegistrationProvider(sandboxEnterpriseRegister),
   'certificates.issued': issuedCertificatesProvider(noCertificates),
 });

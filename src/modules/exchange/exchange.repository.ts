@@ -1,11 +1,12 @@
 import { desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/db.js';
-import { accessLog, amrRegister, psbGuardianship, psbHousehold } from './exchange.schema.js';
+import { accessLog, amrRegister, exitEntryPermits, psbGuardianship, psbHousehold } from './exchange.schema.js';
 
 export type AccessLogRow = typeof accessLog.$inferSelect;
 export type NewAccessLogRow = typeof accessLog.$inferInsert;
 export type HouseholdRow = typeof psbHousehold.$inferSelect;
 export type RegisterRow = typeof amrRegister.$inferSelect;
+export type ExitPermitRow = typeof exitEntryPermits.$inferSelect;
 
 // --- access log -----------------------------------------------------------------------------------
 
@@ -73,4 +74,16 @@ export async function findRegistration(ex: Executor, uscc: string): Promise<Regi
 export async function upsertRegistrations(ex: Executor, rows: (typeof amrRegister.$inferInsert)[]): Promise<void> {
   if (rows.length === 0) return;
   await ex.insert(amrRegister).values(rows).onConflictDoNothing();
+}
+
+// --- sandbox: the exit-entry administration's permit register ---------------------------------------
+
+export async function findExitPermit(ex: Executor, idNumber: string): Promise<ExitPermitRow | undefined> {
+  const [row] = await ex.select().from(exitEntryPermits).where(eq(exitEntryPermits.idNumber, idNumber));
+  return row;
+}
+
+export async function upsertExitPermits(ex: Executor, rows: (typeof exitEntryPermits.$inferInsert)[]): Promise<void> {
+  if (rows.length === 0) return;
+  await ex.insert(exitEntryPermits).values(rows).onConflictDoNothing();
 }

@@ -29,9 +29,11 @@ const DataUseItem = Type.Object({
   holder: Type.Object({ departmentCode: Type.Union([Type.String(), Type.Null()]), name: Type.String() }),
   purpose: Type.Object({ serviceCode: Type.String(), serviceName: Type.String(), applicationId: Type.Union([Type.String(), Type.Null()]) }),
   subject: Type.Object({
-    kind: Type.Union([Type.Literal('person'), Type.Literal('enterprise')]),
+    kind: Type.Union([Type.Literal('person'), Type.Literal('enterprise'), Type.Literal('child')], {
+      description: 'child: about a minor child of the person, who applied for the child as guardian',
+    }),
     enterpriseId: Type.Union([Type.String(), Type.Null()]),
-    name: Type.Union([Type.String(), Type.Null()]),
+    name: Type.Union([Type.String(), Type.Null()], { description: "The company's name, or the child's masked resident ID number" }),
   }),
   fields: Type.Array(Type.Object({ code: Type.String(), name: Type.String() })),
 });

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, date, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, index, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /**
  * Every read of a data product: who read what about whom, and why. The subject sees these rows on the
@@ -23,6 +23,11 @@ export const accessLog = pgTable(
     subjectKind: text('subject_kind').$type<'person' | 'enterprise'>().notNull(),
     subjectUserId: uuid('subject_user_id'),
     subjectEnterpriseId: uuid('subject_enterprise_id'),
+    /**
+     * Set when the read was about a minor child of the subject (their guardian, who applied for the child): the
+     * child's resident ID number. The child has no account of their own, so the read shows on the guardian's page.
+     */
+    subjectChildIdNumber: text('subject_child_id_number'),
     purposeServiceCode: text('purpose_service_code').notNull(),
     purposeApplicationId: text('purpose_application_id'),
     /** The product fields that were returned (none when the holder had no record). */
@@ -70,5 +75,20 @@ export const amrRegister = pgTable('exchange_amr_register', {
   /** 企业类型, as registered. */
   type: text('type').notNull(),
   establishedOn: date('established_on', { mode: 'string' }).notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
+});
+
+/**
+ * Sandbox of the exit-entry administration's register of travel permits (往来港澳通行证) and exit restrictions
+ * (不准出境): one row per resident holding a permit, keyed by resident ID number. A real adapter calls the
+ * exit-entry system instead; it replaces the provider, not this table.
+ */
+export const exitEntryPermits = pgTable('exchange_exit_entry_permit', {
+  idNumber: text('id_number').primaryKey(),
+  permitNumber: text('permit_number').notNull(),
+  /** The last day the permit is valid (YYYY-MM-DD, Beijing time). */
+  validUntil: date('valid_until', { mode: 'string' }).notNull(),
+  /** A court, the police or another authority has barred the person from leaving the mainland (不准出境). */
+  exitRestricted: boolean('exit_restricted').notNull().default(false),
   updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
 });

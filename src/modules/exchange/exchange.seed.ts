@@ -73,11 +73,25 @@ export const demoRegistrations = [
   },
 ];
 
+/**
+ * The exit-entry register's travel permits (往来港澳通行证, 'C' and eight digits). 张丽 and her son hold valid
+ * permits (a repeat tourism endorsement for either is approved by the system); 王芳's expired; 陈建国's is valid
+ * but he may not leave the mainland (不准出境, e.g. over his company's unpaid tax); 李强 holds none. The last
+ * three go to the exit-entry staff.
+ */
+export const demoExitPermits = [
+  { idNumber: '510107198503120028', permitNumber: 'C10573421', validUntil: '2031-04-14', exitRestricted: false },
+  { idNumber: '510107201605200031', permitNumber: 'C20981736', validUntil: '2028-08-09', exitRestricted: false },
+  { idNumber: '510182199002150047', permitNumber: 'C08812345', validUntil: '2024-03-01', exitRestricted: false },
+  { idNumber: '51010519750608001X', permitNumber: 'C11220334', validUntil: '2030-01-19', exitRestricted: true },
+];
+
 /** Writes the sandbox records; rows that exist are left alone, so running it twice changes nothing. */
 export async function seedExchange(ctx: AppContext): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     await repo.upsertResidents(tx, [...demoResidents]);
     await repo.upsertGuardianships(tx, demoGuardianships);
     await repo.upsertRegistrations(tx, demoRegistrations);
+    await repo.upsertExitPermits(tx, demoExitPermits);
   });
 }

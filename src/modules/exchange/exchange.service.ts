@@ -3,7 +3,7 @@ import { recordAudit } from '../../platform/audit/audit.js';
 import type { Executor } from '../../platform/db/db.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
 import { getCurrentItem, listDepartments, type FormDefinition, type FormFieldUi } from '../catalog/index.js';
-import { getEnterpriseById, getUserById, listEnterprisesOf } from '../identity/index.js';
+import { getEnterpriseById, getUserById, listEnterprisesOf, maskIdNumber } from '../identity/index.js';
 import { decideRead, type ReadFacts, type RefusalReason } from './exchange.policy.js';
 import { dataProducts, isProductCode, providerOf, type Child, type ProductCode, type ResolvedSubject } from './exchange.products.js';
 import * as repo from './exchange.repository.js';
@@ -15,7 +15,11 @@ export interface Purpose {
   applicationId?: string | undefined;
 }
 
-export type SubjectRef = { userId: string } | { enterpriseId: string };
+/**
+ * Whom a read is about: a person, a company, or a person's minor child (`childIdNumber`: the person applies for
+ * the child as their guardian; only products `ofBeneficiary`, and only once person.children confirms the guardian).
+ */
+export type SubjectRef = { userId: string; childIdNumber?: string | undefined } | { enterpriseId: string };
 
 export interface ReadRequest {
   product: ProductCode;
@@ -129,6 +133,10 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
   if (serviceCode === '' || serviceCode.length > maxText) return refuse('no-purpose');
   const subjectKind = 'userId' in request.subject ? 'person' : 'enterprise';
   if (!product.subjects.includes(subjectKind)) return refuse('subject-kind');
+  const rawChild = 'userId' in request.subject ? request.subject.childIdNumber : undefined;
+  const childIdNumber = typeof rawChild === 'string' && rawChild.trim() !== '' ? rawChild.trim().toUpperCase() : null;
+  if (rawChild !== undefined && (!childIdNumber || childIdNumber.length > maxText)) return refuse('not-own-child');
+  if (childIdNumber && !product.ofBeneficiary) return refuse('subject-kind');
   const actsFor = requester?.kind === 'citizen' && 'enterpriseId' in request.subject ? (await listEnterprisesOf(ex, requester.userId)).map((m) => m.id) : [];
   let applicationOfDepartment: boolean | null = null;
   const department = requester?.kind === 'staff' ? requester.departmentCode : requester?.kind === 'system' ? requestedDepartment : null;
@@ -147,7 +155,15 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
   // The purpose must name a real service item, or any string would pass as a reason.
   if (!(await once(options, `item:${serviceCode}`, () => getCurrentItem(ex, serviceCode)))) return refuse('unknown-purpose');
 
-  const subject = await resolveSubject(ex, request.subject, options);
+  let subject = await resolveSubject(ex, request.subject, options);
+  if (childIdNumber && subject.kind === 'person') {
+    // A child's data only after the population register confirms the guardian: a recorded person.children read
+    // with the same purpose and requester (shared with the prefill that named the child).
+    const children = await childrenRead(ex, subject.userId, { serviceCode, applicationId: applicationId ?? undefined }, request.requestedBy, options);
+    const child = children.find((c) => c.idNumber === childIdNumber);
+    if (!child) return refuse('not-own-child');
+    subject = { kind: 'person', userId: subject.userId, idNumber: child.idNumber, realName: child.realName, childOf: subject.userId };
+  }
   const all = await providerOf(product.code).read(ex, subject, now);
   const data = all ? Object.fromEntries(wanted.filter((f) => f in all).map((f) => [f, all[f]])) : null;
   const fields = data ? Object.keys(data) : [];
@@ -161,6 +177,7 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
     subjectKind: subject.kind,
     subjectUserId: subject.kind === 'person' ? subject.userId : null,
     subjectEnterpriseId: subject.kind === 'enterprise' ? subject.enterpriseId : null,
+    subjectChildIdNumber: subject.kind === 'person' && subject.childOf ? subject.idNumber : null,
     purposeServiceCode: serviceCode,
     purposeApplicationId: applicationId,
     fields,
@@ -168,9 +185,29 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
   return { product: product.code, holderDepartment: product.holder, data, fields, logId };
 }
 
+/**
+ * The guardian's children in person.children, read once for one purpose and requester (through the memo), so
+ * a prefill that names a child and then reads the child's permit records the guardianship read once.
+ */
+function childrenRead(ex: Executor, guardianUserId: string, purpose: Purpose, requestedBy: ReadRequest['requestedBy'], options: ReadOptions): Promise<Child[]> {
+  const key = [
+    'children',
+    guardianUserId,
+    purpose.serviceCode,
+    purpose.applicationId ?? '',
+    requestedBy.actorUserId ?? '',
+    requestedBy.departmentCode ?? '',
+  ].join(':');
+  return once(options, key, async () => {
+    const result = await readData(ex, { product: 'person.children', subject: { userId: guardianUserId }, purpose, requestedBy, fields: ['children'] }, options);
+    return (result.data?.children ?? []) as Child[];
+  });
+}
+
 function subjectLabel(subject: SubjectRef): string {
   const id = 'userId' in subject ? subject.userId : subject.enterpriseId;
-  return `${'userId' in subject ? 'person' : 'enterprise'}:${String(id).slice(0, maxText)}`;
+  const child = 'userId' in subject && typeof subject.childIdNumber === 'string' ? `:child:${maskIdNumber(subject.childIdNumber.slice(0, maxText))}` : '';
+  return `${'userId' in subject ? 'person' : 'enterprise'}:${String(id).slice(0, maxText)}${child}`;
 }
 
 async function resolveSubject(ex: Executor, ref: SubjectRef, options: ReadOptions): Promise<ResolvedSubject> {
@@ -203,6 +240,7 @@ const sourceAliases: Record<string, string> = {
   'enterprise.name': 'enterprise.registration#name',
   'enterprise.uscc': 'enterprise.registration#uscc',
   'household.address': 'person.household#address',
+  'exitEntry.permitNumber': 'person.exitPermit#permitNumber',
 };
 
 export function parsePrefillSource(source: unknown): PrefillSource | null {
@@ -260,7 +298,8 @@ export async function prefillFor(ex: Executor, request: PrefillRequest, options:
   const byProduct = new Map<ProductCode, Planned[]>();
   // Naming a child is a claim to be their guardian: it is checked against person.children even when the form
   // takes nothing from it, so an application cannot be made for someone else's child.
-  if (request.childIdNumber) byProduct.set('person.children', []);
+  const childIdNumber = request.childIdNumber?.trim().toUpperCase() || undefined;
+  if (childIdNumber) byProduct.set('person.children', []);
   for (const p of planned) byProduct.set(p.source.product, [...(byProduct.get(p.source.product) ?? []), p]);
   const purpose = { serviceCode: request.serviceCode, applicationId: request.applicationId };
   const requestedBy = actor.kind === 'staff' ? { departmentCode: actor.departmentCode ?? undefined, actorUserId: actor.userId } : { actorUserId: actor.userId };
@@ -268,19 +307,23 @@ export async function prefillFor(ex: Executor, request: PrefillRequest, options:
   const sources: PrefillResult['sources'] = [];
   const shared: ReadOptions = { ...options, memo: options.memo ?? new Map() };
 
+  // person.children first (a Map keeps insertion order), so a child's data is read only after the guardian check.
   for (const [product, wanted] of byProduct) {
     const forEnterprise = dataProducts[product].subjects[0] === 'enterprise';
-    const subject: SubjectRef | null = forEnterprise ? (enterpriseId ? { enterpriseId } : null) : applicantUserId ? { userId: applicantUserId } : null;
+    // A product about the person applied for is the child's once one is named (readData checks the guardian).
+    const person = applicantUserId ? { userId: applicantUserId, ...(childIdNumber && dataProducts[product].ofBeneficiary ? { childIdNumber } : {}) } : null;
+    const subject: SubjectRef | null = forEnterprise ? (enterpriseId ? { enterpriseId } : null) : person;
     // Child fields are read only once the applicant has said which child: nothing is read "just in case".
-    if (!subject || (product === 'person.children' && !request.childIdNumber)) {
+    if (!subject || (product === 'person.children' && !childIdNumber)) {
       unresolved.push(...wanted.map((w) => w.formField));
       continue;
     }
-    const fields = product === 'person.children' ? ['children'] : [...new Set(wanted.flatMap((w) => productFieldsFor(w)))];
-    const result = await readData(ex, { product, subject, purpose, requestedBy, fields }, shared);
-    let record = result.data;
-    if (product === 'person.children') {
-      const child = ((record?.children ?? []) as Child[]).find((c) => c.idNumber === request.childIdNumber?.trim().toUpperCase());
+    let record: Record<string, unknown> | null;
+    let holderDepartment: string | null;
+    if (product === 'person.children' && 'userId' in subject) {
+      const children = await childrenRead(ex, subject.userId, purpose, requestedBy, shared);
+      holderDepartment = dataProducts[product].holder;
+      const child = children.find((c) => c.idNumber === childIdNumber);
       if (!child) {
         await recordAudit(ex, {
           actorType: actor.kind,
@@ -295,6 +338,11 @@ export async function prefillFor(ex: Executor, request: PrefillRequest, options:
         throw new ForbiddenError('Not a child of the applicant');
       }
       record = { ...child };
+    } else {
+      const fields = [...new Set(wanted.flatMap((w) => productFieldsFor(w)))];
+      const result = await readData(ex, { product, subject, purpose, requestedBy, fields }, shared);
+      record = result.data;
+      holderDepartment = result.holderDepartment;
     }
     for (const w of wanted) {
       const value = record ? valueFor(w, record) : undefined;
@@ -303,7 +351,7 @@ export async function prefillFor(ex: Executor, request: PrefillRequest, options:
         continue;
       }
       values[w.formField] = value;
-      sources.push({ field: w.formField, product, department: result.holderDepartment });
+      sources.push({ field: w.formField, product, department: holderDepartment });
     }
   }
   return { values, sources, unresolved };
@@ -347,7 +395,8 @@ export interface DataUseEntry {
   /** A department read it, or the platform read it at the person's (or their company's) own request. */
   reader: { kind: 'department'; code: string; nameZh: string; nameEn: string } | { kind: 'platform' };
   purpose: { serviceCode: string; nameZh: string | null; nameEn: string | null; applicationId: string | null };
-  subject: { kind: 'person' } | { kind: 'enterprise'; enterpriseId: string; name: string };
+  /** About the person, a company they act for, or their minor child (masked ID number) they applied for as guardian. */
+  subject: { kind: 'person' } | { kind: 'enterprise'; enterpriseId: string; name: string } | { kind: 'child'; idNumber: string };
   fields: string[];
 }
 
@@ -391,7 +440,9 @@ export async function listDataUse(ex: Executor, userId: string, page = 1): Promi
         subject:
           r.subjectKind === 'enterprise' && r.subjectEnterpriseId
             ? { kind: 'enterprise', enterpriseId: r.subjectEnterpriseId, name: companyNames.get(r.subjectEnterpriseId) ?? '' }
-            : { kind: 'person' },
+            : r.subjectChildIdNumber
+              ? { kind: 'child', idNumber: maskIdNumber(r.subjectChildIdNumber) }
+              : { kind: 'person' },
         fields: r.fields.filter((f) => typeof f === 'string'),
       },
     ];

@@ -125,6 +125,20 @@ describe('exchange', () => {
         holder: 'amr',
       },
       { product: 'certificates.issued', phone: '13800000001', subject: 'self', expected: { certificates: [] }, holder: null },
+      {
+        product: 'person.exitPermit',
+        phone: '13800000001',
+        subject: 'self',
+        expected: { permitNumber: 'C10573421', permitValidUntil: '2031-04-14', exitRestricted: false },
+        holder: 'psb-exit-entry',
+      },
+      {
+        product: 'person.exitPermit',
+        phone: '13800000004',
+        subject: 'self',
+        expected: { permitNumber: 'C11220334', permitValidUntil: '2030-01-19', exitRestricted: true },
+        holder: 'psb-exit-entry',
+      },
     ];
 
     it.each(cases)('reads $product with the seeded data and writes one log row with the purpose', async ({ product, phone, subject, expected, holder }) => {
@@ -148,6 +162,62 @@ describe('exchange', () => {
         purposeApplicationId: `app-${product}`,
         fields: Object.keys(expected),
       });
+    });
+
+    it('answers null for a person the exit-entry register has no permit for, and still records the read (no fields)', async () => {
+      const li = ids['13800000003']!;
+      const result = await readData(ctx.db, {
+        product: 'person.exitPermit',
+        subject: { userId: li },
+        purpose: { serviceCode: 'hk-macao-endorsement' },
+        requestedBy: { actorUserId: li },
+      });
+      expect(result).toMatchObject({ data: null, fields: [], holderDepartment: 'psb-exit-entry' });
+      const [row] = (await logRowsOf({ userId: li })).filter((r) => r.id === result.logId);
+      expect(row).toMatchObject({ product: 'person.exitPermit', fields: [], subjectChildIdNumber: null, purposeServiceCode: 'hk-macao-endorsement' });
+    });
+
+    it("reads a child's permit only after person.children confirms the guardian, recorded on the guardian's log", async () => {
+      const zhang = ids['13800000001']!;
+      const purpose = { serviceCode: 'hk-macao-endorsement', applicationId: 'app-child' };
+      const before = (await logRowsOf({ userId: zhang })).length;
+      const result = await readData(ctx.db, {
+        product: 'person.exitPermit',
+        subject: { userId: zhang, childIdNumber: '510107201605200031' },
+        purpose,
+        requestedBy: { actorUserId: zhang },
+      });
+      expect(result.data).toEqual({ permitNumber: 'C20981736', permitValidUntil: '2028-08-09', exitRestricted: false });
+      const rows = (await logRowsOf({ userId: zhang })).slice(before).sort((a, b) => a.product.localeCompare(b.product));
+      // The guardianship read and the child's permit, both with the purpose, both on the mother's log.
+      expect(rows.map((r) => [r.product, r.subjectChildIdNumber, r.purposeServiceCode, r.purposeApplicationId])).toEqual([
+        ['person.children', null, 'hk-macao-endorsement', 'app-child'],
+        ['person.exitPermit', '510107201605200031', 'hk-macao-endorsement', 'app-child'],
+      ]);
+      expect(rows[1]!.id).toBe(result.logId);
+      expect(rows[1]!.fields).toEqual(['permitNumber', 'permitValidUntil', 'exitRestricted']);
+
+      // 李强 is not 刘子轩's guardian; and a child's identity is not a product read about a child.
+      const li = ids['13800000003']!;
+      const liBefore = (await logRowsOf({ userId: li })).length;
+      const auditsBefore = (await refusals(li)).length;
+      const notHers = readData(ctx.db, {
+        product: 'person.exitPermit',
+        subject: { userId: li, childIdNumber: '510107201605200031' },
+        purpose,
+        requestedBy: { actorUserId: li },
+      });
+      expect(await statusOf(notHers)).toBe(403);
+      const identity = readData(ctx.db, {
+        product: 'person.identity',
+        subject: { userId: zhang, childIdNumber: '510107201605200031' },
+        purpose,
+        requestedBy: { actorUserId: zhang },
+      });
+      expect(await statusOf(identity)).toBe(403);
+      const liRows = (await logRowsOf({ userId: li })).slice(liBefore);
+      expect(liRows.map((r) => r.product)).toEqual(['person.children']); // the guardianship check, nothing of the child
+      expect((await refusals(li)).slice(auditsBefore).map((a) => a.detail.reason)).toEqual(['not-own-child']);
     });
 
     it('returns only the fields asked for, and logs only those', async () => {
@@ -260,19 +330,46 @@ describe('exchange', () => {
   });
 
   describe('prefill', () => {
-    it('fills the endorsement form from the identity product and says where each value came from', async () => {
+    it('fills the endorsement form from the identity product and the exit-entry register, and says where each value came from', async () => {
       const item = (await getCurrentItem(ctx.db, 'hk-macao-endorsement'))!;
       const me = ids['13800000001']!;
       const before = (await logRowsOf({ userId: me })).length;
       const result = await prefillFor(ctx.db, { serviceCode: item.code, formDefinition: item.content.formDefinition, actor: citizen('13800000001') });
-      expect(result.values).toEqual({ applicantName: '张丽', applicantIdNumber: '510107198503120028' });
-      expect(result.sources).toEqual([
-        { field: 'applicantName', product: 'person.identity', department: 'psb' },
-        { field: 'applicantIdNumber', product: 'person.identity', department: 'psb' },
+      expect(result.values).toEqual({ applicantName: '张丽', applicantIdNumber: '510107198503120028', permitNumber: 'C10573421' });
+      expect(result.sources).toHaveLength(3);
+      expect(result.sources).toEqual(
+        expect.arrayContaining([
+          { field: 'applicantName', product: 'person.identity', department: 'psb' },
+          { field: 'applicantIdNumber', product: 'person.identity', department: 'psb' },
+          { field: 'permitNumber', product: 'person.exitPermit', department: 'psb-exit-entry' },
+        ]),
+      );
+      expect(result.unresolved).toEqual(['contactPhone']);
+      const rows = (await logRowsOf({ userId: me })).slice(before).sort((a, b) => a.product.localeCompare(b.product));
+      // Only the permit number is asked of the exit-entry register (not its validity or the exit status).
+      expect(rows.map((r) => [r.product, r.purposeServiceCode, r.fields])).toEqual([
+        ['person.exitPermit', 'hk-macao-endorsement', ['permitNumber']],
+        ['person.identity', 'hk-macao-endorsement', ['realName', 'idNumber']],
       ]);
-      expect(result.unresolved).toEqual(expect.arrayContaining(['contactPhone', 'permitNumber']));
-      const rows = (await logRowsOf({ userId: me })).slice(before);
-      expect(rows.map((r) => [r.product, r.purposeServiceCode, r.fields])).toEqual([['person.identity', 'hk-macao-endorsement', ['realName', 'idNumber']]]);
+    });
+
+    it("fills the permit number with the child's once the child is named, after one guardianship read", async () => {
+      const item = (await getCurrentItem(ctx.db, 'hk-macao-endorsement'))!;
+      const me = ids['13800000001']!;
+      const before = (await logRowsOf({ userId: me })).length;
+      const result = await prefillFor(ctx.db, {
+        serviceCode: item.code,
+        formDefinition: item.content.formDefinition,
+        actor: citizen('13800000001'),
+        childIdNumber: '510107201605200031',
+      });
+      expect(result.values).toMatchObject({ applicantName: '张丽', permitNumber: 'C20981736' });
+      const rows = (await logRowsOf({ userId: me })).slice(before).sort((a, b) => a.product.localeCompare(b.product));
+      expect(rows.map((r) => [r.product, r.subjectChildIdNumber])).toEqual([
+        ['person.children', null],
+        ['person.exitPermit', '510107201605200031'],
+        ['person.identity', null],
+      ]);
     });
 
     it("fills a company's form from the enterprise register for the accountant acting for it", async () => {
@@ -372,6 +469,10 @@ describe('exchange', () => {
       for (const text of ['往来港澳通行证签注', '市公安局出入境管理局', '市公安局', '政务服务平台', '姓名', '公民身份号码', '户主姓名'])
         expect(res.body).toContain(text);
       expect(res.body).not.toContain('普通护照签发'); // 王芳's purpose
+      // The child's permit, read for the mother as guardian, says whose it was (ID number masked).
+      expect(res.body).toContain('往来港澳通行证及出境状态');
+      expect(res.body).toContain('关于您的子女（公民身份号码 5101**********0031）');
+      expect(res.body).not.toContain('510107201605200031');
       expect(res.body).not.toContain(company.name);
     });
 

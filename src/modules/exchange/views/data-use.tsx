@@ -40,7 +40,9 @@ export function DataUsePage({ items, page, hasNext }: { items: DataUseItemView[]
                       {item.productName} ·{' '}
                       {item.subject.kind === 'enterprise'
                         ? t('exchange.dataUse.aboutCompany', { name: item.subject.name ?? '' })
-                        : t('exchange.dataUse.aboutYou')}
+                        : item.subject.kind === 'child'
+                          ? t('exchange.dataUse.aboutChild', { idNumber: item.subject.name ?? '' })
+                          : t('exchange.dataUse.aboutYou')}
                     </p>
                     {item.fields.length === 0 ? (
                       <p>{t('exchange.dataUse.noRecord')}</p>
