@@ -11,13 +11,13 @@ describe('loadConfig', () => {
   it('lists every problem at once', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', COOKIE_SECURE: 'maybe', SESSION_SECRET: 'short', LOG_LEVEL: 'loud' });
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x', DATABASE_POOL_SIZE: '0', COOKIE_SECURE: 'maybe', SESSION_SECRET: 'short', LOG_LEVEL: 'loud' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const key of ['PORT', 'DATABASE_URL', 'COOKIE_SECURE', 'SESSION_SECRET', 'LOG_LEVEL']) expect(problems).toContain(key);
+    for (const key of ['PORT', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'COOKIE_SECURE', 'SESSION_SECRET', 'LOG_LEVEL']) expect(problems).toContain(key);
   });
 
   it('requires the staff second factor outside the demo unless switched off', () => {
@@ -31,5 +31,7 @@ describe('loadConfig', () => {
     expect(c.databaseUrl).toBe('postgres://u@h/db');
     expect(c.staffTotpRequired).toBe(false);
     expect(c.port).toBe(8080);
+    expect(c.databasePoolSize).toBe(20);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '40' }).databasePoolSize).toBe(40);
   });
 });

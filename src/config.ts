@@ -10,6 +10,8 @@ export interface Config {
   dataDir: string;
   /** postgres://… for server mode; undefined means embedded PGlite under dataDir/pg. */
   databaseUrl: string | undefined;
+  /** Connections this instance keeps to a PostgreSQL server (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   /** Public base URL, used in links sent by SMS or e-mail. */
   publicUrl: string;
   /** Trust X-Forwarded-* from a reverse proxy (for client addresses in rate limits and audit). */
@@ -117,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host,
     dataDir,
     databaseUrl,
+    databasePoolSize: take('DATABASE_POOL_SIZE', int(env.DATABASE_POOL_SIZE, 20, 1, 500)),
     publicUrl,
     trustProxy: take('TRUST_PROXY', bool(env.TRUST_PROXY, false)),
     cookieSecure: take('COOKIE_SECURE', bool(env.COOKIE_SECURE, false)),

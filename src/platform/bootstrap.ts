@@ -25,6 +25,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     options.database ??
     (await openDatabase({
       databaseUrl: config.databaseUrl,
+      poolSize: config.databasePoolSize,
       pgliteDir: path.join(config.dataDir, 'pg'),
       onConnectionLost: (error) => log.warn({ err: error }, 'database connection lost; the pool opens another'),
     }));

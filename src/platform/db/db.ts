@@ -38,13 +38,15 @@ export interface OpenOptions {
   pgliteDir?: string | undefined;
   /** A PGlite data dump to start from (tests start from a migrated template). */
   loadDataDir?: Blob | File | undefined;
+  /** Connections to the PostgreSQL server (default 20). */
+  poolSize?: number | undefined;
   /** Told when the server drops a connection the pool holds idle (restart, failover, an administrator). */
   onConnectionLost?: ((error: Error) => void) | undefined;
 }
 
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 20 });
     // Without a listener a dropped idle connection would end the process; the pool discards it and opens
     // another on demand, and a server that is really gone fails the next query instead.
     pool.on('error', (error) => options.onConnectionLost?.(error));
