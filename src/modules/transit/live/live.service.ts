@@ -49,7 +49,7 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     ctx.config.transitClock === 'replay'
       ? { mode: 'replay', now: () => (engine.latestPositionTime > 0 ? engine.latestPositionTime : wall()) }
       : { mode: 'live', now: wall };
-  const store = new PositionStore(ctx.db, ctx.log);
+  const store = new PositionStore((text, values) => ctx.database.query(text, values), ctx.log);
   let persist = true;
   engine.onAccepted((agencyCode, p, v) => {
     if (persist) store.add(agencyCode, p, v);
