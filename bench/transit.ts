@@ -135,6 +135,12 @@ function pointAlong(pts: { lat: number; lon: number }[], dists: Float64Array, d:
   return { lat: pts[a]!.lat + f * (pts[b]!.lat - pts[a]!.lat), lon: pts[a]!.lon + f * (pts[b]!.lon - pts[a]!.lon) };
 }
 
+/** CPU seconds this process used since `from` (all its threads: the figures per CPU-second are conservative). */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+};
+
 const p99 = (xs: number[]) => {
   if (!xs.length) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -168,15 +174,23 @@ async function main() {
     // The first position of each bus searches its whole shape; the steady state is measured after it.
     engine.ingest(agency, nextRound());
     let n = 0;
+    let cpu = 0;
     const start = performance.now();
     while (performance.now() - start < phaseSeconds * 1000) {
       const batch = nextRound();
+      const cpu0 = process.cpuUsage();
       engine.ingest(agency, batch);
+      cpu += cpuSince(cpu0);
       n += batch.length;
     }
     const secs = (performance.now() - start) / 1000;
     const matched = engine.liveVehicles(t0 + 10 * round).filter((v) => v.tripId).length;
-    rows.push(['engine alone (match + predict)', String(Math.round(n / secs)), '', `${Math.round((100 * matched) / vehicles)} % matched`]);
+    rows.push([
+      'engine alone (match + predict)',
+      String(Math.round(n / secs)),
+      '',
+      `${Math.round((100 * matched) / vehicles)} % matched; ${Math.round(n / cpu)} per CPU-second of ingest`,
+    ]);
   }
 
   if (process.env.BENCH_ONLY_ENGINE) {
@@ -252,6 +266,7 @@ async function main() {
     const writtenBefore = rt.store.written;
     fresh = 0;
     let queue: PositionInput[] = [];
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const worker = async () => {
       while (performance.now() - start < phaseSeconds * 1000) {
@@ -270,13 +285,14 @@ async function main() {
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     const secs = (performance.now() - start) / 1000;
+    const cpu = cpuSince(cpu0);
     await new Promise((r) => setTimeout(r, 300));
     const matched = rt.liveVehicles(agency).filter((v) => v.tripId).length;
     rows.push([
       'HTTP batches (1,000 per request, 4 in flight)',
       String(Math.round(fresh / secs)),
       `${Math.round(p99(latencies))} ms (${latencies.length} events)`,
-      `${Math.round((100 * matched) / vehicles)} % matched; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored (${ctx.database.kind})`,
+      `${Math.round((100 * matched) / vehicles)} % matched; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored (${ctx.database.kind}), ${rt.store.dropped} dropped; ${Math.round(fresh / cpu)} per CPU-second (client included)`,
     ]);
   }
 
@@ -322,6 +338,8 @@ async function main() {
     fresh = 0;
     const unit = await mqtt.connectAsync(mqttUrl, { protocolVersion: 5 });
     const props = { qos: 0 as const, properties: { userProperties: { authorization: `Bearer ${token}` } } };
+    const writtenBefore = rt.store.written;
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     let published = 0;
     while (performance.now() - start < phaseSeconds * 1000) {
@@ -338,11 +356,12 @@ async function main() {
     const deadline = performance.now() + 20_000;
     while (fresh < published && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const secs = (performance.now() - start) / 1000;
+    const cpu = cpuSince(cpu0);
     rows.push([
       'MQTT (500 per message, QoS 0, shared subscription)',
       String(Math.round(fresh / secs)),
       `${Math.round(p99(latencies))} ms (${latencies.length} events)`,
-      `${published - fresh} not arrived`,
+      `${published - fresh} not arrived; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored, ${rt.store.dropped} dropped; ${Math.round(fresh / cpu)} per CPU-second (client included)`,
     ]);
     await unit.endAsync();
   }

@@ -4,6 +4,8 @@ import type { LiveVehicle, PositionInput } from './live.types.js';
 
 /** Raw SQL with $1-style parameters (`Database.query`): the store's one statement needs no query builder. */
 export type QueryFn = (text: string, values?: unknown[]) => Promise<unknown>;
+/** `COPY … FROM` a CSV text (PGlite's `/dev/blob`); absent on PostgreSQL, where the server does the work anyway. */
+export type CopyFn = (statement: string, csv: string) => Promise<unknown>;
 
 interface Row {
   agencyCode: string;
@@ -48,6 +50,30 @@ export const insertStatement = `INSERT INTO transit_live_positions (${columns.ma
 SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c[2]}[]`).join(', ')})
 ON CONFLICT DO NOTHING`;
 
+/** On PGlite a COPY costs about a third less than the INSERT; it fails on a row already stored (then the INSERT does it). */
+export const copyStatement = `COPY transit_live_positions (${columns.map((c) => c[1]).join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`;
+
+/** Rows as CSV: texts always quoted (`"` doubled, NUL removed), NULL as an empty unquoted field. */
+export function csvRows(rows: object[]): string {
+  let out = '';
+  for (const row of rows) {
+    const r = row as Record<string, string | number | null>;
+    for (let c = 0; c < columns.length; c++) {
+      if (c) out += ',';
+      const v = r[columns[c]![0]];
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'number') out += String(v);
+      else {
+        let s = v;
+        if (s.includes('\u0000')) s = s.replaceAll('\u0000', '');
+        out += s.includes('"') ? `"${s.replaceAll('"', '""')}"` : `"${s}"`;
+      }
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 /** A PostgreSQL array literal of texts: every element quoted, `"` and `\` escaped, NUL (which text cannot hold) removed. */
 export function textArrayLiteral(values: (string | null)[]): string {
   let out = '{';
@@ -78,8 +104,10 @@ export function numberArrayLiteral(values: (number | null)[]): string {
 export interface PositionStoreOptions {
   /** How often the buffer is written. */
   intervalMs?: number;
-  /** Rows per statement: on PGlite a statement holds the event loop, so chunks stay short (2,000 rows, ~30 ms). */
+  /** Rows per statement: on PGlite a statement holds the event loop (5,000 rows: about 70 ms), and each costs ~10 ms besides its rows. */
   chunkRows?: number;
+  /** PGlite: write chunks with COPY. */
+  copy?: CopyFn | undefined;
   /** A buffer this full is written at once rather than at the next tick. */
   flushAt?: number;
   /**
@@ -101,6 +129,7 @@ export class PositionStore {
   private timer: NodeJS.Timeout | null = null;
   private readonly intervalMs: number;
   private readonly chunkRows: number;
+  private readonly copy: CopyFn | undefined;
   private readonly flushAt: number;
   private readonly maxPending: number;
   private coalesceAt: number;
@@ -115,7 +144,8 @@ export class PositionStore {
     options: PositionStoreOptions = {},
   ) {
     this.intervalMs = options.intervalMs ?? 500;
-    this.chunkRows = options.chunkRows ?? 2000;
+    this.chunkRows = options.chunkRows ?? 5000;
+    this.copy = options.copy;
     this.flushAt = options.flushAt ?? 5000;
     this.maxPending = options.maxPending ?? 100_000;
     this.coalesceAt = this.maxPending;
@@ -177,25 +207,36 @@ export class PositionStore {
     this.flushing = (async () => {
       try {
         while (this.buffer.length) {
-          const rows = this.buffer;
-          this.buffer = [];
-          for (let i = 0; i < rows.length; i += this.chunkRows) {
-            const chunk = rows.length <= this.chunkRows ? rows : rows.slice(i, i + this.chunkRows);
-            try {
-              await this.query(insertStatement, this.parameters(chunk));
-              this.written += chunk.length;
-            } catch (error) {
-              this.log.error({ err: error, rows: chunk.length }, 'transit positions could not be stored');
-            }
-            // Let requests in between chunks.
-            await new Promise((resolve) => setImmediate(resolve));
-          }
+          const chunk = this.buffer.length <= this.chunkRows ? this.buffer : this.buffer.splice(0, this.chunkRows);
+          if (chunk === this.buffer) this.buffer = [];
+          await this.write(chunk);
+          // Let requests in between chunks, unless a backlog built up meanwhile: then the store takes its turn, or
+          // a flood (many MQTT messages read per turn of the event loop) would leave it ever further behind.
+          if (this.buffer.length && this.buffer.length < this.flushAt) await new Promise((resolve) => setImmediate(resolve));
         }
       } finally {
         this.flushing = null;
       }
     })();
     return this.flushing;
+  }
+
+  private async write(chunk: Row[]): Promise<void> {
+    try {
+      if (this.copy) {
+        try {
+          await this.copy(copyStatement, csvRows(chunk));
+          this.written += chunk.length;
+          return;
+        } catch {
+          // A row already stored (a retry after a restart, or two instances): the INSERT skips it.
+        }
+      }
+      await this.query(insertStatement, this.parameters(chunk));
+      this.written += chunk.length;
+    } catch (error) {
+      this.log.error({ err: error, rows: chunk.length }, 'transit positions could not be stored');
+    }
   }
 
   private parameters(rows: Row[]): string[] {
