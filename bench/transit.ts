@@ -292,7 +292,7 @@ async function main() {
       'HTTP batches (1,000 per request, 4 in flight)',
       String(Math.round(fresh / secs)),
       `${Math.round(p99(latencies))} ms (${latencies.length} events)`,
-      `${Math.round((100 * matched) / vehicles)} % matched; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored (${ctx.database.kind}), ${rt.store.dropped} dropped; ${Math.round(fresh / cpu)} per CPU-second (client included)`,
+      `${Math.round((100 * matched) / vehicles)} % matched; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored (${ctx.database.kind}), ${rt.store.pending} pending, ${rt.store.dropped} dropped; ${Math.round(fresh / cpu)} per CPU-second (client included)`,
     ]);
   }
 
@@ -361,15 +361,20 @@ async function main() {
       'MQTT (500 per message, QoS 0, shared subscription)',
       String(Math.round(fresh / secs)),
       `${Math.round(p99(latencies))} ms (${latencies.length} events)`,
-      `${published - fresh} not arrived; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored, ${rt.store.dropped} dropped; ${Math.round(fresh / cpu)} per CPU-second (client included)`,
+      `${published - fresh} not arrived; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored, ${rt.store.pending} pending, ${rt.store.dropped} dropped; ${Math.round(fresh / cpu)} per CPU-second (client included)`,
     ]);
     await unit.endAsync();
   }
 
   for (const c of controllers) c.abort();
+  const backlog = rt.store.pending;
+  const drainStart = performance.now();
+  await rt.store.flush();
+  const drained = `store: ${rt.store.written} rows written in all, ${rt.store.dropped} dropped; the backlog of ${backlog} left after the last phase written in ${Math.round(performance.now() - drainStart)} ms`;
   const table = [['path', 'positions/s', 'p99 send → SSE event', 'notes'], ...rows];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
   for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join(' | '));
+  console.log(drained);
   await app.close();
   await closeContext(ctx);
   rmSync(dataDir, { recursive: true, force: true });

@@ -49,7 +49,11 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     ctx.config.transitClock === 'replay'
       ? { mode: 'replay', now: () => (engine.latestPositionTime > 0 ? engine.latestPositionTime : wall()) }
       : { mode: 'live', now: wall };
-  const store = new PositionStore((text, values) => ctx.database.query(text, values), ctx.log, { copy: pgliteCopy(ctx) });
+  const store = new PositionStore((text, values) => ctx.database.query(text, values), ctx.log, {
+    copy: pgliteCopy(ctx),
+    // PGlite writes on this thread: a third of it at most while behind (PostgreSQL writes in its own processes).
+    share: ctx.database.kind === 'pglite' ? 0.3 : 1,
+  });
   let persist = true;
   engine.onAccepted((agencyCode, p, v) => {
     if (persist) store.add(agencyCode, p, v);

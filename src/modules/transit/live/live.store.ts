@@ -105,8 +105,14 @@ export interface PositionStoreOptions {
   chunkRows?: number;
   /** PGlite: write chunks with COPY. */
   copy?: CopyFn | undefined;
-  /** A buffer this full is written at once rather than at the next tick. */
+  /** A buffer this full is written at once rather than at the next tick; a backlog is a buffer this full after a write. */
   flushAt?: number;
+  /**
+   * Share of the time the store may take while it writes a backlog (1: as much as it needs). On PGlite the writes run
+   * on the thread that serves requests and matches positions: there the store takes about a third at most, and a
+   * backlog it cannot write in its share grows until `maxPending`.
+   */
+  share?: number;
   /**
    * Rows waiting beyond this (the database is slower than the positions come) are coalesced to the newest of each
    * vehicle: ingest never waits for the store, memory stays bounded, and a restart still finds every vehicle's
@@ -126,6 +132,9 @@ export class PositionStore {
   private timer: NodeJS.Timeout | null = null;
   private readonly intervalMs: number;
   private readonly chunkRows: number;
+  private readonly share: number;
+  /** Set by flush(): write everything now, whatever the share. */
+  private urgent = false;
   private readonly copy: CopyFn | undefined;
   private readonly flushAt: number;
   private readonly maxPending: number;
@@ -142,6 +151,7 @@ export class PositionStore {
   ) {
     this.intervalMs = options.intervalMs ?? 500;
     this.chunkRows = options.chunkRows ?? 5000;
+    this.share = Math.min(1, Math.max(0.05, options.share ?? 1));
     this.copy = options.copy;
     this.flushAt = options.flushAt ?? 5000;
     this.maxPending = options.maxPending ?? 100_000;
@@ -150,7 +160,7 @@ export class PositionStore {
 
   start(): void {
     if (!this.timer) {
-      this.timer = setInterval(() => void this.flush(), this.intervalMs);
+      this.timer = setInterval(() => void this.run(), this.intervalMs);
       this.timer.unref();
     }
   }
@@ -173,7 +183,7 @@ export class PositionStore {
       offRoute: v.offRoute ? 1 : 0,
     });
     if (this.buffer.length > this.coalesceAt) this.coalesce();
-    if (this.buffer.length >= this.flushAt && !this.flushing) void this.flush();
+    if (this.buffer.length >= this.flushAt && !this.flushing) void this.run();
   }
 
   get pending(): number {
@@ -197,22 +207,37 @@ export class PositionStore {
     );
   }
 
-  /** Writes what is buffered (and what arrives meanwhile); concurrent calls wait for the same write. */
+  /** Writes what is buffered (and what arrives meanwhile) at once; concurrent calls wait for the same write. */
   async flush(): Promise<void> {
+    this.urgent = true;
+    return this.run();
+  }
+
+  private run(): Promise<void> {
     if (this.flushing) return this.flushing;
-    if (!this.buffer.length) return;
+    if (!this.buffer.length) return Promise.resolve();
     this.flushing = (async () => {
       try {
         while (this.buffer.length) {
           const chunk = this.buffer.length <= this.chunkRows ? this.buffer : this.buffer.splice(0, this.chunkRows);
           if (chunk === this.buffer) this.buffer = [];
+          const began = performance.now();
           await this.write(chunk);
-          // Let requests in between chunks, unless a backlog built up meanwhile: then the store takes its turn, or
-          // a flood (many MQTT messages read per turn of the event loop) would leave it ever further behind.
-          if (this.buffer.length && this.buffer.length < this.flushAt) await new Promise((resolve) => setImmediate(resolve));
+          if (!this.buffer.length) break;
+          if (this.buffer.length < this.flushAt) {
+            // Let requests in between chunks.
+            await new Promise((resolve) => setImmediate(resolve));
+          } else if (this.share < 1 && !this.urgent) {
+            // Behind: rest in proportion to the write, so ingest keeps the rest of the thread.
+            const rest = ((performance.now() - began) * (1 - this.share)) / this.share;
+            await new Promise((resolve) => setTimeout(resolve, rest));
+          }
+          // (Behind with the whole share, or asked to flush: the next chunk at once, or a flood of MQTT messages, many
+          // read per turn of the event loop, would leave the store ever further behind.)
         }
       } finally {
         this.flushing = null;
+        this.urgent = false;
       }
     })();
     return this.flushing;
