@@ -53,6 +53,7 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     copy: pgliteCopy(ctx),
     // PGlite writes on this thread: a third of it at most while behind (PostgreSQL writes in its own processes).
     share: ctx.database.kind === 'pglite' ? 0.3 : 1,
+    parallel: ctx.database.kind === 'pglite' ? 1 : 4,
   });
   let persist = true;
   engine.onAccepted((agencyCode, p, v) => {

@@ -113,6 +113,8 @@ export interface PositionStoreOptions {
    * backlog it cannot write in its share grows until `maxPending`.
    */
   share?: number;
+  /** Statements in flight while a backlog is written with the whole share (PostgreSQL's pool: 4). */
+  parallel?: number;
   /**
    * Rows waiting beyond this (the database is slower than the positions come) are coalesced to the newest of each
    * vehicle: ingest never waits for the store, memory stays bounded, and a restart still finds every vehicle's
@@ -133,6 +135,7 @@ export class PositionStore {
   private readonly intervalMs: number;
   private readonly chunkRows: number;
   private readonly share: number;
+  private readonly parallel: number;
   /** Set by flush(): write everything now, whatever the share. */
   private urgent = false;
   private readonly copy: CopyFn | undefined;
@@ -152,6 +155,7 @@ export class PositionStore {
     this.intervalMs = options.intervalMs ?? 500;
     this.chunkRows = options.chunkRows ?? 5000;
     this.share = Math.min(1, Math.max(0.05, options.share ?? 1));
+    this.parallel = Math.max(1, options.parallel ?? 1);
     this.copy = options.copy;
     this.flushAt = options.flushAt ?? 5000;
     this.maxPending = options.maxPending ?? 100_000;
@@ -219,10 +223,17 @@ export class PositionStore {
     this.flushing = (async () => {
       try {
         while (this.buffer.length) {
-          const chunk = this.buffer.length <= this.chunkRows ? this.buffer : this.buffer.splice(0, this.chunkRows);
-          if (chunk === this.buffer) this.buffer = [];
+          // Behind on a server: several statements in flight (the pool's connections write them in parallel, and one
+          // round trip may wait for the event loop's turn behind a flood of messages).
+          const statements = this.share === 1 && this.buffer.length >= this.flushAt ? this.parallel : 1;
+          const chunks: Row[][] = [];
+          while (chunks.length < statements && this.buffer.length) {
+            const chunk = this.buffer.length <= this.chunkRows ? this.buffer : this.buffer.splice(0, this.chunkRows);
+            if (chunk === this.buffer) this.buffer = [];
+            chunks.push(chunk);
+          }
           const began = performance.now();
-          await this.write(chunk);
+          await Promise.all(chunks.map((chunk) => this.write(chunk)));
           if (!this.buffer.length) break;
           if (this.buffer.length < this.flushAt) {
             // Let requests in between chunks.
