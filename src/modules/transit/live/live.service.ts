@@ -54,6 +54,7 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     // PGlite writes on this thread: a third of it at most while behind (PostgreSQL writes in its own processes).
     share: ctx.database.kind === 'pglite' ? 0.3 : 1,
     parallel: ctx.database.kind === 'pglite' ? 1 : 4,
+    chunkRows: ctx.database.kind === 'pglite' ? 5000 : 10_000,
   });
   let persist = true;
   engine.onAccepted((agencyCode, p, v) => {
