@@ -10,6 +10,9 @@
  *   4. p99 from sending a position (HTTP request start, MQTT publish) to its server-sent event on the route's stream,
  *      for the buses of 20 routes watched by 20 SSE clients: under the saturating loads above (queueing included) and
  *      at the city's real rate (every bus every 10 s = 1,550 positions/s).
+ * Beside each figure: positions per CPU-second of this process (all its threads, the bench's own client and SSE readers
+ * included), which other load on the machine does not change; and how far the position store got (rows/s written,
+ * still pending, dropped under overload), then how long the backlog left at the end takes to write.
  * Environment: BENCH_TRANSIT_SECONDS (per phase, default 6), BENCH_VEHICLES (default 15500), DATABASE_URL (PostgreSQL
  * instead of PGlite), MQTT_URL. Stops by itself.
  */
@@ -135,6 +138,12 @@ function pointAlong(pts: { lat: number; lon: number }[], dists: Float64Array, d:
   return { lat: pts[a]!.lat + f * (pts[b]!.lat - pts[a]!.lat), lon: pts[a]!.lon + f * (pts[b]!.lon - pts[a]!.lon) };
 }
 
+/** CPU seconds this process used since `from` (all its threads: the figures per CPU-second are conservative). */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(from);
+  return (u.user + u.system) / 1e6;
+};
+
 const p99 = (xs: number[]) => {
   if (!xs.length) return Number.NaN;
   const s = [...xs].sort((a, b) => a - b);
@@ -168,15 +177,23 @@ async function main() {
     // The first position of each bus searches its whole shape; the steady state is measured after it.
     engine.ingest(agency, nextRound());
     let n = 0;
+    let cpu = 0;
     const start = performance.now();
     while (performance.now() - start < phaseSeconds * 1000) {
       const batch = nextRound();
+      const cpu0 = process.cpuUsage();
       engine.ingest(agency, batch);
+      cpu += cpuSince(cpu0);
       n += batch.length;
     }
     const secs = (performance.now() - start) / 1000;
     const matched = engine.liveVehicles(t0 + 10 * round).filter((v) => v.tripId).length;
-    rows.push(['engine alone (match + predict)', String(Math.round(n / secs)), '', `${Math.round((100 * matched) / vehicles)} % matched`]);
+    rows.push([
+      'engine alone (match + predict)',
+      String(Math.round(n / secs)),
+      '',
+      `${Math.round((100 * matched) / vehicles)} % matched; ${Math.round(n / cpu)} per CPU-second of ingest`,
+    ]);
   }
 
   if (process.env.BENCH_ONLY_ENGINE) {
@@ -252,6 +269,7 @@ async function main() {
     const writtenBefore = rt.store.written;
     fresh = 0;
     let queue: PositionInput[] = [];
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     const worker = async () => {
       while (performance.now() - start < phaseSeconds * 1000) {
@@ -270,13 +288,14 @@ async function main() {
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
     const secs = (performance.now() - start) / 1000;
+    const cpu = cpuSince(cpu0);
     await new Promise((r) => setTimeout(r, 300));
     const matched = rt.liveVehicles(agency).filter((v) => v.tripId).length;
     rows.push([
       'HTTP batches (1,000 per request, 4 in flight)',
       String(Math.round(fresh / secs)),
       `${Math.round(p99(latencies))} ms (${latencies.length} events)`,
-      `${Math.round((100 * matched) / vehicles)} % matched; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored (${ctx.database.kind})`,
+      `${Math.round((100 * matched) / vehicles)} % matched; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored (${ctx.database.kind}), ${rt.store.pending} pending, ${rt.store.dropped} dropped; ${Math.round(fresh / cpu)} per CPU-second (client included)`,
     ]);
   }
 
@@ -322,6 +341,8 @@ async function main() {
     fresh = 0;
     const unit = await mqtt.connectAsync(mqttUrl, { protocolVersion: 5 });
     const props = { qos: 0 as const, properties: { userProperties: { authorization: `Bearer ${token}` } } };
+    const writtenBefore = rt.store.written;
+    const cpu0 = process.cpuUsage();
     const start = performance.now();
     let published = 0;
     while (performance.now() - start < phaseSeconds * 1000) {
@@ -338,19 +359,25 @@ async function main() {
     const deadline = performance.now() + 20_000;
     while (fresh < published && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     const secs = (performance.now() - start) / 1000;
+    const cpu = cpuSince(cpu0);
     rows.push([
       'MQTT (500 per message, QoS 0, shared subscription)',
       String(Math.round(fresh / secs)),
       `${Math.round(p99(latencies))} ms (${latencies.length} events)`,
-      `${published - fresh} not arrived`,
+      `${published - fresh} not arrived; ${Math.round((rt.store.written - writtenBefore) / secs)}/s stored, ${rt.store.pending} pending, ${rt.store.dropped} dropped; ${Math.round(fresh / cpu)} per CPU-second (client included)`,
     ]);
     await unit.endAsync();
   }
 
   for (const c of controllers) c.abort();
+  const backlog = rt.store.pending;
+  const drainStart = performance.now();
+  await rt.store.flush();
+  const drained = `store: ${rt.store.written} rows written in all, ${rt.store.dropped} dropped; the backlog of ${backlog} left after the last phase written in ${Math.round(performance.now() - drainStart)} ms`;
   const table = [['path', 'positions/s', 'p99 send → SSE event', 'notes'], ...rows];
   const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => (r[i] ?? '').length)));
   for (const r of table) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join(' | '));
+  console.log(drained);
   await app.close();
   await closeContext(ctx);
   rmSync(dataDir, { recursive: true, force: true });

@@ -14,7 +14,8 @@ import { readAvlCsv } from './live.avl.js';
 import { pollVehiclePositions } from './live.gtfsrt.js';
 import { startMqttIngest, positionsTopic } from './live.mqtt.js';
 import { replay } from './live.replay.js';
-import { latestPositions } from './live.store.js';
+import { latestPositions, PositionStore } from './live.store.js';
+import type { LiveVehicle, PositionInput } from './live.types.js';
 import { arrivalsAt, liveVehicles, transitClock } from './index.js';
 import { identityModule } from '../../identity/index.js';
 
@@ -138,6 +139,64 @@ describe('POST /api/v1/transit/positions', () => {
   });
 });
 
+describe('the position store', () => {
+  const view = (p: PositionInput, tripId: string | null): LiveVehicle =>
+    ({ tripId, distanceAlong: 120, delaySeconds: -30, offRoute: tripId === null }) as unknown as LiveVehicle;
+  const rowsOf = async (agencyCode: string) =>
+    (await ctx.db.select().from(livePositions)).filter((r) => r.agencyCode === agencyCode).sort((a, b) => a.recordedAt - b.recordedAt);
+
+  it('stores texts that need quoting as they are, and a repeated delivery once (COPY on PGlite falls back to the INSERT)', async () => {
+    const store = liveOf(ctx).store;
+    const odd = [`a"b`, 'back\\slash', 'comma,{brace}', 'line\nbreak', "quote'single", 'NULL', ''];
+    const positions: PositionInput[] = odd.map((tripId, i) => ({
+      vehicleId: `odd-${i}`,
+      timestamp: 1_700_000_000 + i,
+      lat: 30.5 + i / 1000,
+      lon: 104.1,
+      bearing: i % 2 ? 90.5 : undefined,
+      tripId,
+      blockId: i % 2 ? undefined : `blk"${i}`,
+    }));
+    await store.flush();
+    const writtenBefore = store.written;
+    for (const p of positions) store.add('store-odd', p, view(p, p.tripId ?? null));
+    await store.flush();
+    // The same rows again (a restart replaying a unit's backlog) with one new one: only the new one is added.
+    const again = [...positions, { ...positions[0]!, timestamp: 1_700_000_100 }];
+    for (const p of again) store.add('store-odd', p, view(p, null));
+    await store.flush();
+    const rows = await rowsOf('store-odd');
+    expect(rows).toHaveLength(odd.length + 1);
+    expect(store.written - writtenBefore).toBe(odd.length + again.length);
+    rows.slice(0, odd.length).forEach((r, i) => {
+      expect(r.vehicleId).toBe(`odd-${i}`);
+      expect(r.tripId).toBe(odd[i]);
+      expect(r.blockId).toBe(i % 2 ? null : `blk"${i}`);
+      expect(r.bearing).toBe(i % 2 ? 90.5 : null);
+      expect(r.lat).toBe(30.5 + i / 1000);
+      // The first delivery's match is kept.
+      expect(r.matchedTripId).toBe(odd[i]);
+      expect(r.offRoute).toBe(0);
+      expect(r.delaySeconds).toBe(-30);
+    });
+    expect(rows[odd.length]!.offRoute).toBe(1);
+  });
+
+  it('keeps the newest position of each vehicle when its backlog passes the bound, and restarts from them', async () => {
+    const store = new PositionStore((text, values) => ctx.database.query(text, values), ctx.log, { maxPending: 10 });
+    const fix = (v: number, k: number): PositionInput => ({ vehicleId: `backlog-${v}`, timestamp: 1_700_001_000 + 10 * k, lat: 30.6, lon: 104.0 + k / 1000 });
+    // 3 vehicles, 5 fixes each, in time order: the 11th row passes the bound of 10.
+    for (let k = 0; k < 5; k++) for (let v = 0; v < 3; v++) store.add('store-backlog', fix(v, k), view(fix(v, k), null));
+    expect(store.dropped).toBe(8);
+    expect(store.pending).toBe(7);
+    await store.flush();
+    expect(store.written).toBe(7);
+    const latest = (await latestPositions(ctx.db, 0)).filter((p) => p.agencyCode === 'store-backlog');
+    expect(latest.map((p) => [p.vehicleId, p.timestamp]).sort()).toEqual([0, 1, 2].map((v) => [`backlog-${v}`, fix(v, 4).timestamp]));
+    await store.stop();
+  });
+});
+
 describe('GET /api/v1/transit/stops/{stopId}/arrivals', () => {
   it('answers 404 for an unknown stop', async () => {
     const res = await app.inject({ url: '/api/v1/transit/stops/no-such-stop/arrivals' });
@@ -211,6 +270,45 @@ describe('inputs other than the HTTP API', () => {
       ).toBe(false);
     } finally {
       await unit.endAsync();
+      await ingest.stop();
+    }
+  });
+});
+
+describe('MQTT order', () => {
+  it('applies a vehicle’s messages in order when the first waits for its token to be looked up', async () => {
+    const url = process.env.MQTT_URL || 'mqtt://127.0.0.1:1883';
+    const ingest = await startMqttIngest(ctx, liveOf(ctx), url, { topics: ['servicehall/transit/+/positions/7'] });
+    const vehicleId = `mqtt-order-${Date.now()}`;
+    const fresh: number[] = [];
+    const off = liveOf(ctx).engine.onAccepted((_a, p) => {
+      if (p.vehicleId === vehicleId) fresh.push(p.timestamp);
+    });
+    try {
+      const topic = `${positionsTopic('bus-group')}/7`;
+      const p = { ...trace[0]!, vehicleId };
+      // Messages as the client hands them over (several may come in one turn of the event loop).
+      const deliver = (dt: number, token: string) =>
+        ingest.client.emit('message', topic, Buffer.from(JSON.stringify({ positions: [{ ...p, timestamp: p.timestamp + dt }] })), {
+          cmd: 'publish',
+          topic,
+          qos: 0,
+          dup: false,
+          retain: false,
+          payload: '',
+          properties: { userProperties: { authorization: token } },
+        });
+      deliver(0, operator.authorization);
+      await waitFor(() => fresh.length === 1);
+      // The unit's gateway signs in again: a message with the new token (looked up), and right behind it one with
+      // the known token (cached).
+      const renewed = await createUser(ctx, { kind: 'staff', departmentCode: 'bus-group', roles: ['operator'] });
+      deliver(30, renewed.authorization);
+      deliver(60, operator.authorization);
+      await waitFor(() => fresh.length === 3);
+      expect(fresh).toEqual([0, 30, 60].map((dt) => p.timestamp + dt));
+    } finally {
+      off();
       await ingest.stop();
     }
   });

@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { sharedTransitData } from '../transit.testkit.js';
 import { readAvlCsv } from './live.avl.js';
 import { measureWmataAccuracy } from './live.accuracy.js';
-import { LiveEngine } from './live.engine.js';
-import { pointAt } from './live.geo.js';
+import { LiveEngine, projectWindow } from './live.engine.js';
+import { pointAt, projectOnto } from './live.geo.js';
 import { decodeVehiclePositions } from './live.gtfsrt.js';
 import { loadGtfsZip } from './live.gtfs-zip.js';
 import { predictStops, TravelTimes } from './live.predict.js';
@@ -27,6 +27,29 @@ function onShape(net: LiveNetwork, tripId: string, dist: number, side = 0): { la
   const k = 111_320 * Math.cos((net.origin.lat * Math.PI) / 180);
   return { lat: net.origin.lat + (p.y + side) / 111_320, lon: net.origin.lon + p.x / k };
 }
+
+describe('projection onto a window of the shape', () => {
+  it('finds the same point as projectOnto, on the shape, beside it, across loops and outside the window', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    let compared = 0;
+    for (const shape of net5A.shapes.values()) {
+      for (let k = 0; k < 200; k++) {
+        const at = pointAt(shape, random() * shape.length);
+        const x = at.x + (random() - 0.5) * 400;
+        const y = at.y + (random() - 0.5) * 400;
+        const from = random() < 0.2 ? 0 : random() * shape.length;
+        const to = from + random() * 3000;
+        expect(projectWindow(shape, x, y, from, to)).toEqual(projectOnto(shape, x, y, from, to));
+        compared++;
+      }
+      // A point exactly on a vertex, and a window past the end of the shape.
+      expect(projectWindow(shape, shape.xs[3]!, shape.ys[3]!, 0, 500)).toEqual(projectOnto(shape, shape.xs[3]!, shape.ys[3]!, 0, 500));
+      expect(projectWindow(shape, 0, 0, shape.length + 10, shape.length + 900)).toEqual(projectOnto(shape, 0, 0, shape.length + 10, shape.length + 900));
+    }
+    expect(compared).toBeGreaterThan(200);
+  });
+});
 
 describe('matching', () => {
   it('matches the real trace to its block, waits at the first stop, then follows the trip along the shape', () => {

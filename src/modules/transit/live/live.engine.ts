@@ -1,7 +1,7 @@
-import { projectOnto, projector, type Projector } from './live.geo.js';
+import { projectOnto, projector, type Projection, type Projector } from './live.geo.js';
 import { firstStopAfter, predictStops, TravelTimes } from './live.predict.js';
 import { addDays, formatGtfsTime, localParts, serviceDayStart } from './live.time.js';
-import type { Arrival, LiveNetwork, LiveShape, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
+import type { Arrival, LiveFrequency, LiveNetwork, LiveShape, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
 
 /** Matching and prediction parameters (TransitClock's documented defaults where it has one). */
 export interface EngineOptions {
@@ -105,16 +105,106 @@ export interface IngestResult {
   duplicates: number;
 }
 
+interface ServiceDay {
+  date: string;
+  /** Unix time of the service day's start. */
+  start: number;
+  services: Set<string>;
+}
+
+/** An agency's network and what matching derives from it, built on first use. */
+interface NetworkEntry {
+  net: LiveNetwork;
+  proj: Projector;
+  /** Shapes through each 500-m cell. */
+  grid: Map<string, Set<string>> | null;
+  /** Trips whose shape passes through each cell, in the network's order. */
+  cellTrips: Map<string, LiveTrip[]>;
+  /** Service ids running on a date (the network answers with a new set each time). */
+  services: Map<string, Set<string>>;
+  /** The quarter hour `days` is for. */
+  dayBucket: number;
+  days: ServiceDay[];
+}
+
+interface ProjectionMemo {
+  shape: LiveShape;
+  from: number;
+  to: number;
+  result: Projection | null;
+}
+
+/** The projection of (x, y) onto a shape's window, made once per fix whichever trips share the shape. */
+function projectCached(memo: ProjectionMemo[], shape: LiveShape, x: number, y: number, from: number, to: number): Projection | null {
+  for (let i = 0; i < memo.length; i++) {
+    const m = memo[i]!;
+    if (m.shape === shape && m.from === from && m.to === to) return m.result;
+  }
+  const result = to === Infinity ? projectOnto(shape, x, y, from, to) : projectWindow(shape, x, y, from, to);
+  memo.push({ shape, from, to, result });
+  return result;
+}
+
+/**
+ * `projectOnto` for a short window of the shape (around a vehicle's last match): the same nearest point (on equal
+ * distance the earlier one), found by one pass over the few segments of the window.
+ */
+export function projectWindow(shape: LiveShape, x: number, y: number, fromDist: number, toDist: number): Projection | null {
+  const { xs, ys, dists } = shape;
+  const n = xs.length;
+  if (n < 2) return projectOnto(shape, x, y, fromDist, toDist);
+  let lo = 0;
+  if (fromDist > 0) {
+    let a = 0;
+    let b = n - 1;
+    while (a < b) {
+      const m = (a + b) >> 1;
+      if (dists[m + 1]! < fromDist) a = m + 1;
+      else b = m;
+    }
+    lo = a;
+  }
+  let bestOffset2 = Infinity;
+  let bestDist = 0;
+  for (let i = lo; i < n - 1; i++) {
+    if (dists[i]! > toDist) break;
+    const ax = xs[i]!;
+    const ay = ys[i]!;
+    const dx = xs[i + 1]! - ax;
+    const dy = ys[i + 1]! - ay;
+    const len2 = dx * dx + dy * dy;
+    let t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
+    if (t < 0) t = 0;
+    else if (t > 1) t = 1;
+    const ex = x - ax - t * dx;
+    const ey = y - ay - t * dy;
+    const offset2 = ex * ex + ey * ey;
+    if (offset2 < bestOffset2 || (offset2 === bestOffset2 && dists[i]! + t * (dists[i + 1]! - dists[i]!) < bestDist)) {
+      bestOffset2 = offset2;
+      bestDist = dists[i]! + t * (dists[i + 1]! - dists[i]!);
+    }
+  }
+  return bestOffset2 === Infinity ? null : { dist: bestDist, offset: Math.sqrt(bestOffset2) };
+}
+
+/** True when the positions are already oldest first (the usual case: no copy, no sort). */
+function inTimeOrder(positions: PositionInput[]): boolean {
+  for (let i = 1; i < positions.length; i++) if (positions[i]!.timestamp < positions[i - 1]!.timestamp) return false;
+  return true;
+}
+
 /**
  * The live hot path, all in memory: the current state of every vehicle, its match to a trip and its
  * predictions, the travel times learned per piece of shape and hour, and the listeners of the route maps.
  */
 export class LiveEngine {
   readonly options: EngineOptions;
-  private readonly networks = new Map<string, { net: LiveNetwork; proj: Projector; grid: Map<string, Set<string>> | null }>();
+  private readonly networks = new Map<string, NetworkEntry>();
   private readonly vehicles = new Map<string, VehicleState>();
   /** Travel times learned per piece of shape (live.predict.ts). */
   private readonly travelTimes: TravelTimes;
+  /** agency → vehicle id → state (the same objects as `vehicles`, found without building the key). */
+  private readonly vehiclesByAgency = new Map<string, Map<string, VehicleState>>();
   /** stopId → vehicle key → arrival (live predictions by stop). */
   private readonly byStop = new Map<string, Set<string>>();
   private readonly listeners = new Map<string, Set<VehicleListener>>();
@@ -122,6 +212,8 @@ export class LiveEngine {
   private readonly acceptedListeners = new Set<(agencyCode: string, p: PositionInput, v: LiveVehicle) => void>();
   /** Newest position time seen (the replay clock). */
   latestPositionTime = 0;
+  /** Scratch of match(): the projections made for the current fix. */
+  private readonly projections: ProjectionMemo[] = [];
 
   constructor(options: Partial<EngineOptions> = {}) {
     this.options = { ...defaultEngineOptions, ...options };
@@ -129,7 +221,15 @@ export class LiveEngine {
   }
 
   setNetwork(net: LiveNetwork): void {
-    this.networks.set(net.agencyCode, { net, proj: projector(net.origin), grid: null });
+    this.networks.set(net.agencyCode, {
+      net,
+      proj: projector(net.origin),
+      grid: null,
+      cellTrips: new Map(),
+      services: new Map(),
+      dayBucket: Number.NaN,
+      days: [],
+    });
     // Matches refer to the old network's trips: re-match from the next position.
     for (const v of this.vehicles.values()) if (v.agencyCode === net.agencyCode) this.clearMatch(v);
   }
@@ -175,8 +275,9 @@ export class LiveEngine {
     let fresh = 0;
     let duplicates = 0;
     // Oldest first, so a batch that carries a vehicle's backlog is matched in order.
-    const ordered = positions.length > 1 ? [...positions].sort((a, b) => a.timestamp - b.timestamp) : positions;
-    for (const p of ordered) {
+    const ordered = inTimeOrder(positions) ? positions : [...positions].sort((a, b) => a.timestamp - b.timestamp);
+    for (let i = 0; i < ordered.length; i++) {
+      const p = ordered[i]!;
       const v = this.vehicleState(agencyCode, p.vehicleId);
       if (p.timestamp <= v.timestamp) {
         duplicates++;
@@ -286,9 +387,11 @@ export class LiveEngine {
   // --- internals --------------------------------------------------------------------------------------
 
   private vehicleState(agencyCode: string, vehicleId: string): VehicleState {
-    const key = `${agencyCode}\u0000${vehicleId}`;
-    let v = this.vehicles.get(key);
+    let ofAgency = this.vehiclesByAgency.get(agencyCode);
+    if (!ofAgency) this.vehiclesByAgency.set(agencyCode, (ofAgency = new Map()));
+    let v = ofAgency.get(vehicleId);
     if (!v) {
+      const key = `${agencyCode}\u0000${vehicleId}`;
       v = {
         key,
         agencyCode,
@@ -314,6 +417,7 @@ export class LiveEngine {
         dwell: 0,
       };
       this.vehicles.set(key, v);
+      ofAgency.set(vehicleId, v);
     }
     return v;
   }
@@ -327,12 +431,12 @@ export class LiveEngine {
   }
 
   private emit(v: VehicleState, event: VehicleEvent): void {
+    if (!this.listeners.size) return;
+    const all = this.listeners.get('*');
+    if (all) for (const l of all) l(event);
     const routeId = event.vehicle.routeId;
-    for (const key of ['*', routeId]) {
-      if (!key) continue;
-      const set = this.listeners.get(key);
-      if (set) for (const l of set) l(event);
-    }
+    const set = routeId ? this.listeners.get(routeId) : undefined;
+    if (set) for (const l of set) l(event);
   }
 
   private update(v: VehicleState, p: PositionInput): void {
@@ -385,7 +489,7 @@ export class LiveEngine {
     return t <= m.base + last.arrival + this.options.allowableLateSeconds;
   }
 
-  private candidates(net: LiveNetwork, entry: { grid: Map<string, Set<string>> | null }, v: VehicleState, p: PositionInput, x: number, y: number): LiveTrip[] {
+  private candidates(net: LiveNetwork, entry: NetworkEntry, v: VehicleState, p: PositionInput, x: number, y: number): LiveTrip[] {
     if (p.tripId) {
       const trip = net.trips.get(p.tripId);
       if (trip) return [trip];
@@ -399,57 +503,82 @@ export class LiveEngine {
       const trips = net.tripsByRoute.get(p.routeId);
       if (trips) return trips;
     }
-    // No assignment: every trip whose shape passes near the fix (TransitClock's auto-assigner, simplified).
+    // No assignment: every trip whose shape passes near the fix (TransitClock's auto-assigner, simplified), in the
+    // network's order of trips; remembered per cell.
     const grid = entry.grid ?? (entry.grid = buildGrid(net));
-    const shapeIds = grid.get(cellKey(x, y));
+    const key = cellKey(x, y);
+    let out = entry.cellTrips.get(key);
+    if (out) return out;
+    const shapeIds = grid.get(key);
     if (!shapeIds) return [];
-    const out: LiveTrip[] = [];
+    out = [];
     for (const trip of net.trips.values()) if (shapeIds.has(trip.shapeId)) out.push(trip);
+    if (entry.cellTrips.size > 20_000) entry.cellTrips.clear();
+    entry.cellTrips.set(key, out);
     return out;
   }
 
-  private match(net: LiveNetwork, entry: { grid: Map<string, Set<string>> | null }, v: VehicleState, p: PositionInput, x: number, y: number): Match | null {
+  /** Today's and yesterday's service dates at a time, with their starts (constant within a quarter hour). */
+  private serviceDays(entry: NetworkEntry, t: number): ServiceDay[] {
+    const bucket = Math.floor(t / 900);
+    if (bucket === entry.dayBucket) return entry.days;
+    const { net } = entry;
+    const today = localParts(t, net.timezone).date;
+    entry.days = [today, addDays(today, -1)].map((date) => {
+      let services = entry.services.get(date);
+      if (!services) {
+        if (entry.services.size > 64) entry.services.clear();
+        entry.services.set(date, (services = net.servicesOn(date)));
+      }
+      return { date, start: serviceDayStart(date, net.timezone), services };
+    });
+    entry.dayBucket = bucket;
+    return entry.days;
+  }
+
+  private match(net: LiveNetwork, entry: NetworkEntry, v: VehicleState, p: PositionInput, x: number, y: number): Match | null {
     const t = p.timestamp;
     const o = this.options;
     const trips = this.candidates(net, entry, v, p, x, y);
     if (!trips.length) return null;
-    const today = localParts(t, net.timezone).date;
-    const dates = [today, addDays(today, -1)];
+    const days = this.serviceDays(entry, t);
     const prev = v.match;
     // Trips of a block share a few shapes: project once per shape and window.
-    const projections = new Map<string, ReturnType<typeof projectOnto>>();
-    const project = (shape: LiveShape, from: number, to: number) => {
-      const key = `${shape.id}|${from}|${to}`;
-      if (projections.has(key)) return projections.get(key)!;
-      const pr = projectOnto(shape, x, y, from, to);
-      projections.set(key, pr);
-      return pr;
-    };
+    const projections = this.projections;
+    projections.length = 0;
     let best: Match | null = null;
     let bestScore = Infinity;
-    for (const trip of trips) {
+    for (let ti = 0; ti < trips.length; ti++) {
+      const trip = trips[ti]!;
       const shape = net.shapes.get(trip.shapeId);
       if (!shape) continue;
       const sts = trip.stopTimes;
       const first = sts[0]!;
       const last = sts[sts.length - 1]!;
       const duration = last.arrival - first.departure;
-      for (const date of dates) {
-        if (!net.servicesOn(date).has(trip.serviceId)) continue;
-        const dayStart = serviceDayStart(date, net.timezone);
+      for (let di = 0; di < days.length; di++) {
+        const day = days[di]!;
+        if (!day.services.has(trip.serviceId)) continue;
+        const date = day.date;
+        const dayStart = day.start;
         let base = dayStart;
         let headway = false;
         if (trip.frequencies.length) {
           const since = t - dayStart;
-          const f = trip.frequencies.find((fr) => since >= fr.start - 1800 && since <= fr.end + duration + 1800);
+          let f: LiveFrequency | undefined;
+          for (const fr of trip.frequencies)
+            if (since >= fr.start - 1800 && since <= fr.end + duration + 1800) {
+              f = fr;
+              break;
+            }
           if (!f) continue;
           headway = true;
         } else if (t < dayStart + first.departure - o.allowableEarlySeconds - 1800 || t > dayStart + last.arrival + o.allowableLateSeconds) continue;
-        const same = prev && prev.trip === trip && prev.date === date;
+        const same = prev !== null && prev.trip === trip && prev.date === date;
         const from = same ? Math.max(0, prev.dist - 300) : 0;
         const to = same ? prev.dist + Math.max(500, (t - v.timestamp) * 40 + 500) : Infinity;
-        let pr = project(shape, from, to);
-        if (same && (!pr || pr.offset > o.maxOffRouteMetres)) pr = project(shape, 0, Infinity);
+        let pr = projectCached(projections, shape, x, y, from, to);
+        if (same && (!pr || pr.offset > o.maxOffRouteMetres)) pr = projectCached(projections, shape, x, y, 0, Infinity);
         if (!pr || pr.offset > o.maxOffRouteMetres) continue;
         let score: number;
         let deviation: number | null = null;
@@ -486,6 +615,7 @@ export class LiveEngine {
         }
       }
     }
+    projections.length = 0;
     return best;
   }
 

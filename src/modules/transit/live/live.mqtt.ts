@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import type { AppContext } from '../../../platform/context.js';
 import { hasRole, type Actor } from '../../../platform/auth/actor.js';
 import { resolveActor } from '../../identity/index.js';
@@ -13,6 +13,7 @@ import { parsePositionsBody, positionProblems } from './live.validation.js';
 export const positionsTopic = (agencyCode: string) => `servicehall/transit/${agencyCode}/positions`;
 /** Shared subscription: each message goes to one of the instances subscribed in the group (MQTT 5 / Mosquitto 2). */
 export const sharedSubscription = '$share/servicehall-live/servicehall/transit/+/positions';
+const topicPattern = /^servicehall\/transit\/([a-z0-9-]{1,64})\/positions(?:\/\d{1,4})?$/;
 
 export interface MqttIngest {
   client: MqttClient;
@@ -40,48 +41,78 @@ export async function startMqttIngest(
   });
   const stats = { received: 0, accepted: 0, rejected: 0 };
   const actors = new Map<string, { actor: Actor | null; until: number }>();
-  const actorOf = async (token: string): Promise<Actor | null> => {
-    const now = Date.now();
+  /** The cached actor of a token, or undefined when it must be looked up. */
+  const cachedActor = (token: string, now: number): Actor | null | undefined => {
     const hit = actors.get(token);
-    if (hit && hit.until > now) return hit.actor;
+    return hit && hit.until > now ? hit.actor : undefined;
+  };
+  const lookUpActor = async (token: string): Promise<Actor | null> => {
     const actor = await resolveActor(ctx, token, 'bearer');
     if (actors.size > 10_000) actors.clear();
-    actors.set(token, { actor, until: now + 60_000 });
+    actors.set(token, { actor, until: Date.now() + 60_000 });
     return actor;
   };
   const reject = (reason: string, topic: string) => {
     stats.rejected++;
     ctx.log.info({ topic, reason }, 'transit live: MQTT message refused');
   };
-  // One message at a time, in arrival order (a vehicle's positions must not overtake each other).
+  /** A message parsed and its token read: what is left needs the actor. */
+  interface Parsed {
+    topic: string;
+    agencyCode: string;
+    token: string;
+    body: Record<string, unknown>;
+  }
+  const read = (topic: string, payload: Buffer, packet: IPublishPacket): Parsed | null => {
+    const m = topicPattern.exec(topic);
+    if (!m) return (reject('topic', topic), null);
+    let body: unknown;
+    try {
+      body = JSON.parse(payload.toString('utf8'));
+    } catch {
+      return (reject('not JSON', topic), null);
+    }
+    if (!body || typeof body !== 'object' || Array.isArray(body)) return (reject('not an object', topic), null);
+    const record = body as Record<string, unknown>;
+    const property = packet.properties?.userProperties?.authorization;
+    const header = Array.isArray(property) ? property[0] : property;
+    const token = typeof header === 'string' ? /^Bearer (\S+)$/.exec(header)?.[1] : typeof record.token === 'string' ? record.token : undefined;
+    if (!token) return (reject('no token', topic), null);
+    if ('token' in record) delete record.token;
+    return { topic, agencyCode: m[1]!, token, body: record };
+  };
+  const apply = (message: Parsed, actor: Actor | null) => {
+    const { topic, agencyCode } = message;
+    if (!actor || actor.pendingSecondFactor || !hasRole(actor, ['operator']) || actor.departmentCode !== agencyCode)
+      return reject('not an operator of this agency', topic);
+    const parsed = parsePositionsBody(message.body);
+    if (!parsed.ok) return reject(`invalid: ${parsed.problems[0]?.path} ${parsed.problems[0]?.message}`, topic);
+    const problems = positionProblems(parsed.body.positions, live.clock.now(), live.clock.mode === 'replay');
+    if (problems.length) return reject(`invalid: ${problems[0]!.path} ${problems[0]!.message}`, topic);
+    stats.accepted += live.ingest(agencyCode, parsed.body.positions).accepted;
+  };
+  // One message at a time, in arrival order (a vehicle's positions must not overtake each other): a message whose
+  // token is cached is applied at once unless earlier ones still wait for a token lookup; then it queues behind them.
+  let waiting = 0;
   let chain: Promise<void> = Promise.resolve();
   client.on('message', (topic, payload, packet) => {
     stats.received++;
-    chain = chain.then(async () => {
-      const m = /^servicehall\/transit\/([a-z0-9-]{1,64})\/positions(?:\/\d{1,4})?$/.exec(topic);
-      if (!m) return reject('topic', topic);
-      const agencyCode = m[1]!;
-      let body: unknown;
+    const message = read(topic, payload, packet);
+    if (!message) return;
+    const actor = waiting ? undefined : cachedActor(message.token, Date.now());
+    if (actor !== undefined) {
       try {
-        body = JSON.parse(payload.toString('utf8'));
-      } catch {
-        return reject('not JSON', topic);
+        apply(message, actor);
+      } catch (error) {
+        ctx.log.error({ err: error, topic }, 'transit live: MQTT message failed');
       }
-      if (!body || typeof body !== 'object') return reject('not an object', topic);
-      const { token: bodyToken, ...rest } = body as Record<string, unknown>;
-      const property = packet.properties?.userProperties?.authorization;
-      const header = Array.isArray(property) ? property[0] : property;
-      const token = typeof header === 'string' ? /^Bearer (\S+)$/.exec(header)?.[1] : typeof bodyToken === 'string' ? bodyToken : undefined;
-      if (!token) return reject('no token', topic);
-      const actor = await actorOf(token);
-      if (!actor || actor.pendingSecondFactor || !hasRole(actor, ['operator']) || actor.departmentCode !== agencyCode)
-        return reject('not an operator of this agency', topic);
-      const parsed = parsePositionsBody(rest);
-      if (!parsed.ok) return reject(`invalid: ${parsed.problems[0]?.path} ${parsed.problems[0]?.message}`, topic);
-      const problems = positionProblems(parsed.body.positions, live.clock.now(), live.clock.mode === 'replay');
-      if (problems.length) return reject(`invalid: ${problems[0]!.path} ${problems[0]!.message}`, topic);
-      stats.accepted += live.ingest(agencyCode, parsed.body.positions).accepted;
-    });
+      return;
+    }
+    waiting++;
+    chain = chain
+      .then(async () => apply(message, cachedActor(message.token, Date.now()) ?? (await lookUpActor(message.token))))
+      .catch((error: unknown) => ctx.log.error({ err: error, topic }, 'transit live: MQTT message failed'))
+      .finally(() => waiting--);
   });
   const topics = options.topics ?? (options.shared === false ? ['servicehall/transit/+/positions'] : [sharedSubscription]);
   await client.subscribeAsync(topics, { qos: 1 });

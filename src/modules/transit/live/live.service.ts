@@ -4,7 +4,7 @@ import { feeds, vehicleAssignments } from '../transit.schema.js';
 import { loadNetwork } from '../transit.network.js';
 import { LiveEngine, type IngestResult, type VehicleListener } from './live.engine.js';
 import { fromTransitNetwork } from './live.network.js';
-import { PositionStore, recentPositions } from './live.store.js';
+import { PositionStore, recentPositions, type CopyFn } from './live.store.js';
 import { startMqttIngest } from './live.mqtt.js';
 import { startGtfsRtPolling } from './live.gtfsrt.js';
 import type { Arrival, LiveNetwork, LiveVehicle, PositionInput } from './live.types.js';
@@ -49,7 +49,13 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     ctx.config.transitClock === 'replay'
       ? { mode: 'replay', now: () => (engine.latestPositionTime > 0 ? engine.latestPositionTime : wall()) }
       : { mode: 'live', now: wall };
-  const store = new PositionStore(ctx.db, ctx.log);
+  const store = new PositionStore((text, values) => ctx.database.query(text, values), ctx.log, {
+    copy: pgliteCopy(ctx),
+    // PGlite writes on this thread: a third of it at most while behind (PostgreSQL writes in its own processes).
+    share: ctx.database.kind === 'pglite' ? 0.3 : 1,
+    parallel: ctx.database.kind === 'pglite' ? 1 : 4,
+    chunkRows: ctx.database.kind === 'pglite' ? 5000 : 10_000,
+  });
   let persist = true;
   engine.onAccepted((agencyCode, p, v) => {
     if (persist) store.add(agencyCode, p, v);
@@ -139,6 +145,14 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     stoppers.push(() => clearInterval(timer));
   };
   return rt;
+}
+
+/** On PGlite, COPY from a CSV text (cheaper than any INSERT); PostgreSQL gets the INSERT. */
+function pgliteCopy(ctx: AppContext): CopyFn | undefined {
+  if (ctx.database.kind !== 'pglite') return undefined;
+  const client = (ctx.database.db as unknown as { $client?: { query(text: string, params: unknown[], options: { blob: Blob }): Promise<unknown> } }).$client;
+  if (!client || typeof client.query !== 'function') return undefined;
+  return (statement, csv) => client.query(statement, [], { blob: new Blob([csv]) });
 }
 
 /** Loads networks, restores the state, starts the store (called once when the app starts). */

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { PositionInput } from './live.types.js';
 
 const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._:/-]*$' });
@@ -31,16 +31,25 @@ export interface PositionProblem {
 /** Checks that the schema cannot express: null island, fixes from the future. */
 export function positionProblems(positions: PositionInput[], now: number, allowFuture: boolean): PositionProblem[] {
   const problems: PositionProblem[] = [];
-  positions.forEach((p, i) => {
+  const latest = allowFuture ? Infinity : now + 300;
+  for (let i = 0; i < positions.length; i++) {
+    const p = positions[i]!;
     if (p.lat === 0 && p.lon === 0) problems.push({ path: `/positions/${i}`, message: 'lat 0, lon 0 is not a position (GPS without a fix)' });
-    if (!allowFuture && p.timestamp > now + 300)
-      problems.push({ path: `/positions/${i}/timestamp`, message: 'timestamp is more than 5 minutes in the future' });
-  });
+    if (p.timestamp > latest) problems.push({ path: `/positions/${i}/timestamp`, message: 'timestamp is more than 5 minutes in the future' });
+  }
   return problems;
 }
 
+/** The schema compiled once to a function: about 8 times faster than interpreting it for every message. */
+const positionsBodyCheck = TypeCompiler.Compile(PositionsBody);
+
 /** Validates a body received by another transport than HTTP (MQTT) with the same schema. */
 export function parsePositionsBody(value: unknown): { ok: true; body: PositionsBodyType } | { ok: false; problems: PositionProblem[] } {
-  if (Value.Check(PositionsBody, value)) return { ok: true, body: value };
-  return { ok: false, problems: [...Value.Errors(PositionsBody, value)].slice(0, 20).map((e) => ({ path: e.path, message: e.message })) };
+  if (positionsBodyCheck.Check(value)) return { ok: true, body: value };
+  const problems: PositionProblem[] = [];
+  for (const e of positionsBodyCheck.Errors(value)) {
+    problems.push({ path: e.path, message: e.message });
+    if (problems.length === 20) break;
+  }
+  return { ok: false, problems };
 }
