@@ -59,6 +59,8 @@ export interface Config {
   mqttUrl: string | undefined;
   /** Transit live: a vehicle silent this long leaves the live view. */
   transitVehicleTimeoutSeconds: number;
+  /** Stored vehicle positions older than this are deleted (hourly). */
+  transitPositionRetentionHours: number;
   /** Transit live: operators' GTFS-Realtime VehiclePositions feeds to poll, `agency=url` separated by spaces or commas. */
   transitGtfsRtFeeds: { agencyCode: string; url: string }[];
   transitGtfsRtPollSeconds: number;
@@ -150,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     hallPostWindowSeconds: take('HALL_POST_WINDOW_SECONDS', int(env.HALL_POST_WINDOW_SECONDS, 600, 1, 86400)),
     transitClock: env.TRANSIT_CLOCK === 'replay' ? 'replay' : 'live',
     mqttUrl: env.MQTT_URL || undefined,
+    // At least the 3 hours a restart replays.
+    transitPositionRetentionHours: take('TRANSIT_POSITION_RETENTION_HOURS', int(env.TRANSIT_POSITION_RETENTION_HOURS, 48, 3, 24 * 3660)),
     transitVehicleTimeoutSeconds: take('TRANSIT_VEHICLE_TIMEOUT_SECONDS', int(env.TRANSIT_VEHICLE_TIMEOUT_SECONDS, 300, 10, 86400)),
     transitGtfsRtFeeds: (env.TRANSIT_GTFSRT_FEEDS ?? '')
       .split(/[\s,]+/)

@@ -2,7 +2,7 @@ import type { AppContext } from '../../../platform/context.js';
 import type { AppModule } from '../../../platform/module.js';
 import type { VehicleListener } from './live.engine.js';
 import { registerLiveRoutes } from './live.routes.js';
-import { liveOf, startLive, type LiveClock } from './live.service.js';
+import { liveOf, purgeOldPositions, positionPurgeQueue, startLive, type LiveClock } from './live.service.js';
 import type { Arrival, LiveVehicle } from './live.types.js';
 
 /**
@@ -12,6 +12,10 @@ import type { Arrival, LiveVehicle } from './live.types.js';
  */
 export const transitLiveModule: AppModule = {
   name: 'transit-live',
+  async defineJobs(ctx) {
+    await ctx.jobs.define(positionPurgeQueue, async () => void (await purgeOldPositions(ctx)), { retryLimit: 1 });
+    await ctx.jobs.schedule(positionPurgeQueue, '23 * * * *');
+  },
   async register(app, ctx) {
     await registerLiveRoutes(app, ctx);
     app.addHook('onReady', async () => {

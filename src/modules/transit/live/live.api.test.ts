@@ -8,13 +8,13 @@ import { createUser, waitFor, type TestUser } from '../../../../test/factories.j
 import type { App } from '../../../platform/http/types.js';
 import { sharedTransitData } from '../transit.testkit.js';
 import { livePositions } from './live.schema.js';
-import { liveOf, startLive } from './live.service.js';
+import { liveOf, purgeOldPositions, startLive } from './live.service.js';
 import { loadGtfsZip } from './live.gtfs-zip.js';
 import { readAvlCsv } from './live.avl.js';
 import { pollVehiclePositions } from './live.gtfsrt.js';
 import { startMqttIngest, positionsTopic } from './live.mqtt.js';
 import { replay } from './live.replay.js';
-import { latestPositions, PositionStore } from './live.store.js';
+import { latestPositions, PositionStore, purgePositions } from './live.store.js';
 import type { LiveVehicle, PositionInput } from './live.types.js';
 import { arrivalsAt, liveVehicles, transitClock } from './index.js';
 import { identityModule } from '../../identity/index.js';
@@ -194,6 +194,25 @@ describe('the position store', () => {
     const latest = (await latestPositions(ctx.db, 0)).filter((p) => p.agencyCode === 'store-backlog');
     expect(latest.map((p) => [p.vehicleId, p.timestamp]).sort()).toEqual([0, 1, 2].map((v) => [`backlog-${v}`, fix(v, 4).timestamp]));
     await store.stop();
+  });
+
+  it('deletes positions past TRANSIT_POSITION_RETENTION_HOURS (48 by default) by the wall clock, in batches', async () => {
+    const store = liveOf(ctx).store;
+    const now = Math.floor(Date.now() / 1000);
+    const at = (v: string, hoursAgo: number): PositionInput => ({ vehicleId: v, timestamp: now - hoursAgo * 3600, lat: 30.6, lon: 104.0 });
+    for (const [v, h] of [
+      ['old-1', 49],
+      ['old-2', 72],
+      ['kept', 47],
+    ] as const)
+      store.add('store-retention', at(v, h), view(at(v, h), null));
+    await store.flush();
+    expect(ctx.config.transitPositionRetentionHours).toBe(48);
+    const before = (await rowsOf('store-retention')).length;
+    expect(await purgePositions(ctx.db, now - 48 * 3600, 1)).toBeGreaterThanOrEqual(2);
+    expect((await rowsOf('store-retention')).map((r) => r.vehicleId)).toEqual(['kept']);
+    expect(before).toBe(3);
+    expect(await purgeOldPositions(ctx)).toBe(0);
   });
 });
 
@@ -375,6 +394,15 @@ describe('TRANSIT_CLOCK=replay', () => {
   afterAll(async () => {
     await replayApp.close();
     await replayCtx.cleanup();
+  });
+
+  it('keeps the stored trace: in replay mode retention counts back from the newest stored position, not from today', async () => {
+    await liveOf(replayCtx).store.flush();
+    const stored = async () => Number((await replayCtx.database.query('SELECT count(*) AS n FROM transit_live_positions')).rows[0]?.n);
+    const n = await stored();
+    expect(n).toBeGreaterThan(0);
+    expect(await purgeOldPositions(replayCtx)).toBe(0);
+    expect(await stored()).toBe(n);
   });
 
   it('survives a restart: a new instance on the same database rebuilds the vehicles from the stored positions', async () => {

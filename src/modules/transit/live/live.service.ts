@@ -4,7 +4,7 @@ import { feeds, vehicleAssignments } from '../transit.schema.js';
 import { loadNetwork } from '../transit.network.js';
 import { LiveEngine, type IngestResult, type VehicleListener } from './live.engine.js';
 import { fromTransitNetwork } from './live.network.js';
-import { PositionStore, recentPositions, type CopyFn } from './live.store.js';
+import { PositionStore, purgePositions, recentPositions, type CopyFn } from './live.store.js';
 import { startMqttIngest } from './live.mqtt.js';
 import { startGtfsRtPolling } from './live.gtfsrt.js';
 import type { Arrival, LiveNetwork, LiveVehicle, PositionInput } from './live.types.js';
@@ -153,6 +153,26 @@ function pgliteCopy(ctx: AppContext): CopyFn | undefined {
   const client = (ctx.database.db as unknown as { $client?: { query(text: string, params: unknown[], options: { blob: Blob }): Promise<unknown> } }).$client;
   if (!client || typeof client.query !== 'function') return undefined;
   return (statement, csv) => client.query(statement, [], { blob: new Blob([csv]) });
+}
+
+export const positionPurgeQueue = 'transit.positions.purge';
+
+/**
+ * Deletes the stored positions older than TRANSIT_POSITION_RETENTION_HOURS by the transit clock: the wall clock, or
+ * in replay mode the newest stored position (a trace from 2016 is history only relative to itself). Returns how many.
+ * Runs as a job (hourly), also on a worker process that has no live runtime.
+ */
+export async function purgeOldPositions(ctx: AppContext): Promise<number> {
+  let now = Math.floor(Date.now() / 1000);
+  if (ctx.config.transitClock === 'replay') {
+    const { rows } = await ctx.database.query('SELECT max(recorded_at) AS newest FROM transit_live_positions');
+    const newest = Number(rows[0]?.newest);
+    if (!Number.isFinite(newest) || newest <= 0) return 0;
+    now = newest;
+  }
+  const deleted = await purgePositions(ctx.db, now - ctx.config.transitPositionRetentionHours * 3600);
+  if (deleted) ctx.log.info({ deleted }, 'transit: stored positions past their retention deleted');
+  return deleted;
 }
 
 /** Loads networks, restores the state, starts the store (called once when the app starts). */

@@ -305,6 +305,22 @@ export async function recentPositions(db: Executor, since: number, limit: number
   return rowsToPositions(result);
 }
 
+/**
+ * Deletes the positions recorded before `before` (unix s), `batch` rows per statement so no statement holds the
+ * table long; returns how many. The history is kept TRANSIT_POSITION_RETENTION_HOURS (the purge job, hourly).
+ */
+export async function purgePositions(db: Executor, before: number, batch = 20_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await db.execute(sql`
+      DELETE FROM transit_live_positions WHERE ctid IN (
+        SELECT ctid FROM transit_live_positions WHERE recorded_at < ${before} LIMIT ${batch})`);
+    const n = Number((result as { rowCount?: number; affectedRows?: number }).rowCount ?? (result as { affectedRows?: number }).affectedRows ?? 0);
+    total += n;
+    if (n < batch) return total;
+  }
+}
+
 /** The newest stored position of each vehicle heard since a time: the state to rebuild after a restart. */
 export async function latestPositions(db: Executor, since: number): Promise<StoredPosition[]> {
   const result = await db.execute(sql`
