@@ -9,7 +9,10 @@
  *
  * Issue 3 adds submissions (POST /api/v1/applications as the demo citizen 13800000001 with a bearer token and a
  * fresh Idempotency-Key per request, for tax-payment-record: free, no uploads, name and ID number prefilled
- * through the exchange) and status reads (GET /api/v1/applications/{id} of one application).
+ * through the exchange) and status reads (GET /api/v1/applications/{id} of one application), each twice: as fast as
+ * the server answers (its most requests/s), then offered at the target rate (300/s, 3,000/s) for the p99 a person
+ * gets at that load, with autocannon's correction for coordinated omission. At saturation p99 only says how many
+ * connections the load generator keeps waiting (50 connections at 439/s queue ~114 ms each on average).
  *
  * Environment: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (seconds, default 2),
  * BENCH_CONNECTIONS (default 50), DATABASE_URL (also run on that PostgreSQL server), LOG_LEVEL (default warn).
@@ -40,6 +43,8 @@ interface Target {
   headers?: Record<string, string>;
   /** autocannon replaces `[<id>]` in the request (here: the Idempotency-Key header) with a new id per request. */
   idReplacement?: boolean;
+  /** Requests per second offered in all (autocannon's overallRate, latencies corrected for coordinated omission); unset: as fast as answered. */
+  rate?: number;
   /** What a correct answer looks like, checked once before the load. */
   expect: (status: number, body: string) => boolean;
 }
@@ -52,7 +57,7 @@ interface Measurement {
   errors: number;
 }
 
-type LoadTarget = Pick<Target, 'method' | 'body' | 'headers' | 'idReplacement'>;
+type LoadTarget = Pick<Target, 'method' | 'body' | 'headers' | 'idReplacement' | 'rate'>;
 
 const headersOf = (target: LoadTarget): Record<string, string> => ({
   ...(target.body ? { 'content-type': 'application/json' } : {}),
@@ -71,6 +76,7 @@ async function load(url: string, target: LoadTarget, time: number): Promise<auto
     ...(target.body ? { body: target.body } : {}),
     ...(Object.keys(headers).length ? { headers } : {}),
     ...(target.idReplacement ? { idReplacement: true } : {}),
+    ...(target.rate ? { overallRate: target.rate } : {}),
   });
 }
 
@@ -159,24 +165,33 @@ async function caseTargets(base: string, demoPassword: string): Promise<Target[]
   });
   const created = (await first.json()) as { id?: string };
   if (first.status !== 201 || !created.id) throw new Error(`The benchmark application was refused (${first.status}): ${JSON.stringify(created)}`);
+  const submit: Target = {
+    name: 'POST /api/v1/applications (submit)',
+    path: '/api/v1/applications',
+    method: 'POST',
+    body,
+    headers: { ...auth, 'idempotency-key': 'bench-[<id>]' },
+    idReplacement: true,
+    expect: (s, b) => s === 201 && b.includes('"receiptNo"'),
+  };
+  const status: Target = {
+    name: 'GET /api/v1/applications/{id} (status)',
+    path: `/api/v1/applications/${created.id}`,
+    headers: auth,
+    expect: (s, b) => s === 200 && b.includes('"timeline"'),
+  };
+  // As fast as answered (the most the server takes), then at the target rate (the latency people get at that load:
+  // at saturation p99 is set by how many connections the load generator keeps waiting, not by the server).
   return [
-    {
-      name: 'POST /api/v1/applications (submit)',
-      path: '/api/v1/applications',
-      method: 'POST',
-      body,
-      headers: { ...auth, 'idempotency-key': 'bench-[<id>]' },
-      idReplacement: true,
-      expect: (s, b) => s === 201 && b.includes('"receiptNo"'),
-    },
-    {
-      name: 'GET /api/v1/applications/{id} (status)',
-      path: `/api/v1/applications/${created.id}`,
-      headers: auth,
-      expect: (s, b) => s === 200 && b.includes('"timeline"'),
-    },
+    submit,
+    status,
+    { ...submit, name: `POST submit at ${submitTarget}/s offered`, rate: submitTarget },
+    { ...status, name: `GET status at ${statusTarget}/s offered`, rate: statusTarget },
   ];
 }
+
+const submitTarget = 300;
+const statusTarget = 3000;
 
 function targets(demoPassword: string): Target[] {
   return [
@@ -252,14 +267,23 @@ async function main() {
       const met = ratio >= 0.3 && item.p99 < 50;
       const submit = rows.find((r) => r.name.startsWith('POST /api/v1/applications'))!;
       const status = rows.find((r) => r.name.startsWith('GET /api/v1/applications'))!;
+      const submitAtRate = rows.find((r) => r.name.startsWith('POST submit at'))!;
+      const statusAtRate = rows.find((r) => r.name.startsWith('GET status at'))!;
+      // The rates are taken (as fast as answered ≥ the target), and at the target rate p99 < 100 ms with the rate kept.
       const casesMet =
-        submit.requestsPerSecond >= 300 && status.requestsPerSecond >= 3000 && submit.p99 < 100 && status.p99 < 100 && submit.non2xx + status.non2xx === 0;
+        submit.requestsPerSecond >= submitTarget &&
+        status.requestsPerSecond >= statusTarget &&
+        submitAtRate.requestsPerSecond >= 0.95 * submitTarget &&
+        statusAtRate.requestsPerSecond >= 0.95 * statusTarget &&
+        submitAtRate.p99 < 100 &&
+        statusAtRate.p99 < 100 &&
+        [submit, status, submitAtRate, statusAtRate].every((m) => m.non2xx + m.errors === 0);
       // Printed as soon as each database is done, so a later failure or a kill keeps these figures.
       console.log(
         [
           table(`\nDatabase: ${app.kind} (argon2id memory ${app.argon2MemoryKib} KiB, public page cache ${app.pageCacheSeconds} s)`, rows, bare),
           `Target (item page >= 30% of bare req/s, p99 < 50 ms): ${met ? 'met' : 'NOT met'} (${(100 * ratio).toFixed(1)}%, p99 ${item.p99.toFixed(1)} ms)`,
-          `Target, issue 3 (on PostgreSQL: >= 300 submissions/s, >= 3,000 status reads/s, p99 < 100 ms)${app.kind === 'postgresql' ? '' : ' [set for PostgreSQL; shown for reference]'}: ${casesMet ? 'met' : 'NOT met'} (${submit.requestsPerSecond.toFixed(0)} submissions/s p99 ${submit.p99.toFixed(1)} ms, ${status.requestsPerSecond.toFixed(0)} status reads/s p99 ${status.p99.toFixed(1)} ms)`,
+          `Target, issue 3 (on PostgreSQL: >= 300 submissions/s, >= 3,000 status reads/s, p99 < 100 ms)${app.kind === 'postgresql' ? '' : ' [set for PostgreSQL; shown for reference]'}: ${casesMet ? 'met' : 'NOT met'} (${submit.requestsPerSecond.toFixed(0)} submissions/s, p99 ${submitAtRate.p99.toFixed(1)} ms at ${submitTarget}/s; ${status.requestsPerSecond.toFixed(0)} status reads/s, p99 ${statusAtRate.p99.toFixed(1)} ms at ${statusTarget}/s)`,
         ].join('\n'),
       );
     } finally {
