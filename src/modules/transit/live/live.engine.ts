@@ -1,4 +1,4 @@
-import { projectOnto, projector, type Projection, type Projector } from './live.geo.js';
+import { projectOnto, projectWindow, projector, type Projection, type Projector } from './live.geo.js';
 import { firstStopAfter, predictStops, TravelTimes } from './live.predict.js';
 import { addDays, formatGtfsTime, localParts, serviceDayStart } from './live.time.js';
 import type { Arrival, LiveFrequency, LiveNetwork, LiveShape, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
@@ -143,48 +143,6 @@ function projectCached(memo: ProjectionMemo[], shape: LiveShape, x: number, y: n
   const result = to === Infinity ? projectOnto(shape, x, y, from, to) : projectWindow(shape, x, y, from, to);
   memo.push({ shape, from, to, result });
   return result;
-}
-
-/**
- * `projectOnto` for a short window of the shape (around a vehicle's last match): the same nearest point (on equal
- * distance the earlier one), found by one pass over the few segments of the window.
- */
-export function projectWindow(shape: LiveShape, x: number, y: number, fromDist: number, toDist: number): Projection | null {
-  const { xs, ys, dists } = shape;
-  const n = xs.length;
-  if (n < 2) return projectOnto(shape, x, y, fromDist, toDist);
-  let lo = 0;
-  if (fromDist > 0) {
-    let a = 0;
-    let b = n - 1;
-    while (a < b) {
-      const m = (a + b) >> 1;
-      if (dists[m + 1]! < fromDist) a = m + 1;
-      else b = m;
-    }
-    lo = a;
-  }
-  let bestOffset2 = Infinity;
-  let bestDist = 0;
-  for (let i = lo; i < n - 1; i++) {
-    if (dists[i]! > toDist) break;
-    const ax = xs[i]!;
-    const ay = ys[i]!;
-    const dx = xs[i + 1]! - ax;
-    const dy = ys[i + 1]! - ay;
-    const len2 = dx * dx + dy * dy;
-    let t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
-    if (t < 0) t = 0;
-    else if (t > 1) t = 1;
-    const ex = x - ax - t * dx;
-    const ey = y - ay - t * dy;
-    const offset2 = ex * ex + ey * ey;
-    if (offset2 < bestOffset2 || (offset2 === bestOffset2 && dists[i]! + t * (dists[i + 1]! - dists[i]!) < bestDist)) {
-      bestOffset2 = offset2;
-      bestDist = dists[i]! + t * (dists[i + 1]! - dists[i]!);
-    }
-  }
-  return bestOffset2 === Infinity ? null : { dist: bestDist, offset: Math.sqrt(bestOffset2) };
 }
 
 /** True when the positions are already oldest first (the usual case: no copy, no sort). */

@@ -75,51 +75,63 @@ function boxesOf(shape: ShapeGeometry): Float64Array {
   return boxes;
 }
 
+/** The first segment whose end lies at or after `fromDist` (0 from the start). */
+function firstSegmentFrom(dists: ArrayLike<number>, n: number, fromDist: number): number {
+  if (fromDist <= 0) return 0;
+  let a = 0;
+  let b = n - 1;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (dists[m + 1]! < fromDist) a = m + 1;
+    else b = m;
+  }
+  return a;
+}
+
+/** The best point so far: squared offset (Math.hypot is slow; one square root at the end) and distance along. */
+interface Nearest {
+  offset2: number;
+  dist: number;
+}
+
+/** Improves `best` with segments from..to-1 that start no farther than `toDist` (a plain loop: no closure per call). */
+function scanSegments(shape: ShapeGeometry, x: number, y: number, from: number, to: number, toDist: number, best: Nearest): void {
+  const { xs, ys, dists } = shape;
+  for (let i = from; i < to; i++) {
+    if (dists[i]! > toDist) return;
+    const ax = xs[i]!;
+    const ay = ys[i]!;
+    const dx = xs[i + 1]! - ax;
+    const dy = ys[i + 1]! - ay;
+    const len2 = dx * dx + dy * dy;
+    let t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
+    if (t < 0) t = 0;
+    else if (t > 1) t = 1;
+    const ex = x - ax - t * dx;
+    const ey = y - ay - t * dy;
+    const offset2 = ex * ex + ey * ey;
+    if (offset2 < best.offset2 || (offset2 === best.offset2 && dists[i]! + t * (dists[i + 1]! - dists[i]!) < best.dist)) {
+      best.offset2 = offset2;
+      best.dist = dists[i]! + t * (dists[i + 1]! - dists[i]!);
+    }
+  }
+}
+
+const answer = (best: Nearest): Projection | null => (best.offset2 === Infinity ? null : { dist: best.dist, offset: Math.sqrt(best.offset2) });
+
 /**
  * The nearest point of the shape to (x, y), searched between two distances along it (a window around the
  * vehicle's last match keeps a loop or a route doubling back from matching the wrong leg). On equal distance
- * the earlier point wins.
+ * the earlier point wins. Runs of segments are skipped by their bounding boxes, nearest run first.
  */
 export function projectOnto(shape: ShapeGeometry, x: number, y: number, fromDist = 0, toDist = Infinity): Projection | null {
   const { xs, ys, dists } = shape;
   const n = xs.length;
   if (n === 0) return null;
   if (n === 1) return { dist: 0, offset: Math.sqrt((x - xs[0]!) ** 2 + (y - ys[0]!) ** 2) };
-  let lo = 0;
-  if (fromDist > 0) {
-    let a = 0;
-    let b = n - 1;
-    while (a < b) {
-      const m = (a + b) >> 1;
-      if (dists[m + 1]! < fromDist) a = m + 1;
-      else b = m;
-    }
-    lo = a;
-  }
+  const lo = firstSegmentFrom(dists, n, fromDist);
   const boxes = boxesOf(shape);
-  let bestOffset2 = Infinity;
-  let bestDist = 0;
-  const scan = (from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      if (dists[i]! > toDist) return;
-      const ax = xs[i]!;
-      const ay = ys[i]!;
-      const dx = xs[i + 1]! - ax;
-      const dy = ys[i + 1]! - ay;
-      const len2 = dx * dx + dy * dy;
-      let t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
-      if (t < 0) t = 0;
-      else if (t > 1) t = 1;
-      const ex = x - ax - t * dx;
-      const ey = y - ay - t * dy;
-      // Squared distances in the loop (Math.hypot is slow); one square root at the end.
-      const offset2 = ex * ex + ey * ey;
-      if (offset2 < bestOffset2 || (offset2 === bestOffset2 && dists[i]! + t * (dists[i + 1]! - dists[i]!) < bestDist)) {
-        bestOffset2 = offset2;
-        bestDist = dists[i]! + t * (dists[i + 1]! - dists[i]!);
-      }
-    }
-  };
+  const best: Nearest = { offset2: Infinity, dist: 0 };
   const boxDistance2 = (c: number) => {
     const dx = Math.max(boxes[c * 4]! - x, 0, x - boxes[c * 4 + 2]!);
     const dy = Math.max(boxes[c * 4 + 1]! - y, 0, y - boxes[c * 4 + 3]!);
@@ -138,13 +150,25 @@ export function projectOnto(shape: ShapeGeometry, x: number, y: number, fromDist
       nearest = c;
     }
   }
-  if (nearest >= 0) scan(Math.max(lo, nearest * CHUNK), Math.min(n - 1, (nearest + 1) * CHUNK));
+  if (nearest >= 0) scanSegments(shape, x, y, Math.max(lo, nearest * CHUNK), Math.min(n - 1, (nearest + 1) * CHUNK), toDist, best);
   for (let c = firstChunk; c < chunks; c++) {
     if (dists[c * CHUNK]! > toDist) break;
-    if (c === nearest || boxDistance2(c) > bestOffset2) continue;
-    scan(Math.max(lo, c * CHUNK), Math.min(n - 1, (c + 1) * CHUNK));
+    if (c === nearest || boxDistance2(c) > best.offset2) continue;
+    scanSegments(shape, x, y, Math.max(lo, c * CHUNK), Math.min(n - 1, (c + 1) * CHUNK), toDist, best);
   }
-  return bestOffset2 === Infinity ? null : { dist: bestDist, offset: Math.sqrt(bestOffset2) };
+  return answer(best);
+}
+
+/**
+ * `projectOnto` for a short window of the shape (around a vehicle's last match): the same nearest point (on equal
+ * distance the earlier one), found by one pass over the few segments of the window, without the boxes.
+ */
+export function projectWindow(shape: ShapeGeometry, x: number, y: number, fromDist: number, toDist: number): Projection | null {
+  const n = shape.xs.length;
+  if (n < 2) return projectOnto(shape, x, y, fromDist, toDist);
+  const best: Nearest = { offset2: Infinity, dist: 0 };
+  scanSegments(shape, x, y, firstSegmentFrom(shape.dists, n, fromDist), n - 1, toDist, best);
+  return answer(best);
 }
 
 /** The point at a distance along the shape. */
