@@ -20,7 +20,8 @@ import {
   maxCredentialLength,
   type VerificationResult,
 } from './certificates.verify.js';
-import { KeysPage, LicencePage, LicencesPage, VerifyPage, subjectOf, type LicenceListItem } from './views/certificates.views.js';
+import { KeysPage, LicencePage, LicencesPage, VerifyPage, type LicenceListItem } from './views/certificates.views.js';
+import { subjectClaims } from './certificates.schema.js';
 
 const Problem = Type.Object(
   { type: Type.String(), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()), instance: Type.Optional(Type.String()) },
@@ -227,7 +228,7 @@ export async function registerCertificatesRoutes(app: App, ctx: AppContext): Pro
             credentialId: licence.credentialId,
             state: licence.state,
             issuedOn: dateIn(licence.issuedAt),
-            subject: subjectOf(licence.fields),
+            subject: subjectClaims(licence.fields),
             qrSvg: await qrSvg(url),
             verifyHref: `/verify?credential=${licence.credentialId}`,
           }}

@@ -20,6 +20,21 @@ export interface LicenceFields {
   authority: string;
 }
 
+/** A licence's fields as the credential's subject claims (W3C VC names: `entityType`, `registrationAuthority`). */
+export function subjectClaims(fields: LicenceFields): Record<string, string> {
+  return {
+    uscc: fields.uscc,
+    name: fields.name,
+    entityType: fields.type,
+    legalRepresentative: fields.legalRepresentative,
+    registeredCapital: fields.registeredCapital,
+    establishedOn: fields.establishedOn,
+    address: fields.address,
+    businessScope: fields.businessScope,
+    registrationAuthority: fields.authority,
+  };
+}
+
 /**
  * The issuer's ES256 key pairs. The private key is stored encrypted (AES-256-GCM under a key derived from
  * the server secret) and never leaves the service; retired keys stay here so they stay published.

@@ -11,7 +11,7 @@ import { checkUscc } from '../identity/index.js';
 import { feedOf } from './certificates.feed.js';
 import * as repo from './certificates.repository.js';
 import { activeSigningKey, rotateKey, signingAlg } from './certificates.keys.js';
-import type { CredentialState, LicenceFields, StatusPurpose } from './certificates.schema.js';
+import { subjectClaims, type CredentialState, type LicenceFields, type StatusPurpose } from './certificates.schema.js';
 import { assignStatusIndex, statusListUrl } from './certificates.status.js';
 
 export const credentialsContext = 'https://www.w3.org/ns/credentials/v2';
@@ -26,19 +26,8 @@ export interface ActingParty {
   ip?: string | null;
 }
 
-export interface LicenceInput {
-  uscc: string;
-  name: string;
-  /** 类型, e.g. 有限责任公司（自然人投资或控股） */
-  type: string;
-  legalRepresentative: string;
-  registeredCapital: string;
-  /** 成立日期, YYYY-MM-DD */
-  establishedOn: string;
-  address: string;
-  businessScope: string;
-  /** 登记机关 */
-  authority: string;
+/** What issuing a licence takes: its fields (type 类型, establishedOn 成立日期 YYYY-MM-DD, authority 登记机关) and more. */
+export interface LicenceInput extends LicenceFields {
   /** End of the business term (营业期限); absent for an unlimited term. RFC 3339 date or date-time. */
   validUntil?: string | Date | undefined;
   /** The audit actor; the system when absent. */
@@ -131,15 +120,7 @@ export async function issueBusinessLicence(executor: Executor, ctx: AppContext, 
     credentialSubject: {
       id: `urn:uscc:${fields.uscc}`,
       type: 'BusinessEntity',
-      uscc: fields.uscc,
-      name: fields.name,
-      entityType: fields.type,
-      legalRepresentative: fields.legalRepresentative,
-      registeredCapital: fields.registeredCapital,
-      establishedOn: fields.establishedOn,
-      address: fields.address,
-      businessScope: fields.businessScope,
-      registrationAuthority: fields.authority,
+      ...subjectClaims(fields),
     },
     credentialStatus: [statusEntry('revocation', revocation), statusEntry('suspension', suspension)],
   };

@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import { sendPage } from '../../platform/views/render.js';
 import { mayChangeLicenceState } from './certificates.policy.js';
 import { actionsFor, changeLicenceState, getLicence, licenceActions, listLicencesOf, type LicenceAction } from './certificates.service.js';
-import { subjectOf } from './views/certificates.views.js';
+import { subjectClaims } from './certificates.schema.js';
 import { StaffLicencePage, StaffLicencesPage } from './views/staff.views.js';
 
 // Withdrawing (revoking), suspending and reinstating a licence: the staff pages and the API.
@@ -46,7 +46,7 @@ export async function registerLicenceStaffRoutes(app: App, ctx: AppContext): Pro
   ) => {
     const licence = await getLicence(db, id.toLowerCase());
     if (!licence) throw new NotFoundError('No such licence');
-    const subject = subjectOf(licence.fields);
+    const subject = subjectClaims(licence.fields);
     const labels: Record<string, string> = {
       uscc: 'certificates.licence.uscc',
       name: 'certificates.licence.name',

@@ -276,6 +276,12 @@ export async function registerEnterpriseRoutes(app: App, ctx: AppContext): Promi
     },
   );
 
+  /** The district and business-scope choices of the establishment and change forms, in the reader's language. */
+  const formChoices = async (request: FastifyRequest) => ({
+    districts: districtOptions(request.locale),
+    scope: scopeOptions(await scopeItems(), request.locale, request.t),
+  });
+
   const establishForm = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -287,13 +293,7 @@ export async function registerEnterpriseRoutes(app: App, ctx: AppContext): Promi
     sendPage(
       request,
       reply,
-      <EstablishFormPage
-        name={{ id: name.id, fullName: name.fullName }}
-        values={values}
-        errors={errors}
-        districts={districtOptions(request.locale)}
-        scope={scopeOptions(await scopeItems(), request.locale, request.t)}
-      />,
+      <EstablishFormPage name={{ id: name.id, fullName: name.fullName }} values={values} errors={errors} {...await formChoices(request)} />,
       status,
     );
 
@@ -378,13 +378,7 @@ export async function registerEnterpriseRoutes(app: App, ctx: AppContext): Promi
     sendPage(
       request,
       reply,
-      <ChangeFormPage
-        company={{ uscc: company.uscc, name: company.name }}
-        values={values}
-        errors={errors}
-        districts={districtOptions(request.locale)}
-        scope={scopeOptions(await scopeItems(), request.locale, request.t)}
-      />,
+      <ChangeFormPage company={{ uscc: company.uscc, name: company.name }} values={values} errors={errors} {...await formChoices(request)} />,
       status,
     );
 

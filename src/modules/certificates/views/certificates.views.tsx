@@ -2,7 +2,7 @@ import { Layout } from '../../../platform/views/layout.js';
 import { usePage } from '../../../platform/views/page-context.js';
 import { CsrfField, Notice } from '../../../platform/views/components.js';
 import type { VerificationResult } from '../certificates.verify.js';
-import type { CredentialState, LicenceFields } from '../certificates.schema.js';
+import type { CredentialState } from '../certificates.schema.js';
 
 /** The subject fields in the order of the paper licence, with their message keys. */
 const subjectFields = [
@@ -16,20 +16,6 @@ const subjectFields = [
   ['businessScope', 'certificates.licence.businessScope'],
   ['registrationAuthority', 'certificates.licence.registrationAuthority'],
 ] as const;
-
-export function subjectOf(fields: LicenceFields): Record<string, string> {
-  return {
-    uscc: fields.uscc,
-    name: fields.name,
-    entityType: fields.type,
-    legalRepresentative: fields.legalRepresentative,
-    registeredCapital: fields.registeredCapital,
-    establishedOn: fields.establishedOn,
-    address: fields.address,
-    businessScope: fields.businessScope,
-    registrationAuthority: fields.authority,
-  };
-}
 
 function SubjectList({ subject }: { subject: Record<string, unknown> }) {
   const { t } = usePage();
