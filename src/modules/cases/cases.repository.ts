@@ -243,16 +243,6 @@ export async function insertMaterial(ex: Executor, values: typeof materials.$inf
   await ex.insert(materials).values(values).onConflictDoNothing();
 }
 
-export async function listMaterials(ex: Executor, applicationId: string): Promise<MaterialRow[]> {
-  return prepared(ex, 'cases_materials', (e) =>
-    e
-      .select()
-      .from(materials)
-      .where(eq(materials.applicationId, sql.placeholder('applicationId')))
-      .orderBy(asc(materials.createdAt)),
-  ).execute({ applicationId });
-}
-
 export async function isMaterialOf(ex: Executor, fileId: string): Promise<MaterialRow[]> {
   return ex.select().from(materials).where(eq(materials.fileId, fileId));
 }

@@ -803,17 +803,13 @@ export async function publishedFeed(ctx: AppContext, kind: FeedKind): Promise<Pu
   return feeds.tripUpdates(net, liveVehicles(ctx), now, cancelled, (code) => net.serviceDateOf(code, now));
 }
 
-const jsonOf = new WeakMap<PublishedFeed, Record<string, unknown>>();
-
-/** The feed as readable JSON, decoded from the bytes served (enums as names, 64-bit numbers as numbers). */
 /** How often, at most, the readable copy of a feed is made again (it costs ~70x the protobuf's build). */
 export const jsonCopySeconds = 10;
 const jsonCopiesOf = new WeakMap<AppContext, Map<FeedKind, { feed: PublishedFeed; text: string }>>();
 
+/** The feed as readable JSON, decoded from the bytes served (enums as names, 64-bit numbers as numbers). */
 export function feedJson(feed: PublishedFeed): Record<string, unknown> {
-  let json = jsonOf.get(feed);
-  if (!json) jsonOf.set(feed, (json = rt.FeedMessage.toObject(rt.FeedMessage.decode(feed.bytes), { longs: Number, enums: String, defaults: false })));
-  return json;
+  return rt.FeedMessage.toObject(rt.FeedMessage.decode(feed.bytes), { longs: Number, enums: String, defaults: false });
 }
 
 /**
@@ -827,7 +823,6 @@ export function feedJsonCopy(ctx: AppContext, feed: PublishedFeed): { feed: Publ
   const last = jsonCopies.get(feed.kind);
   if (last && (last.feed === feed || feed.timestamp - last.feed.timestamp < jsonCopySeconds)) return last;
   const copy = { feed, text: JSON.stringify(feedJson(feed)) };
-  jsonOf.delete(feed);
   jsonCopies.set(feed.kind, copy);
   return copy;
 }
