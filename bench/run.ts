@@ -10,9 +10,10 @@
  * Issue 3 adds submissions (POST /api/v1/applications as the demo citizen 13800000001 with a bearer token and a
  * fresh Idempotency-Key per request, for tax-payment-record: free, no uploads, name and ID number prefilled
  * through the exchange) and status reads (GET /api/v1/applications/{id} of one application), each twice: as fast as
- * the server answers (its most requests/s), then offered at the target rate (300/s, 3,000/s) for the p99 a person
- * gets at that load, with autocannon's correction for coordinated omission. At saturation p99 only says how many
- * connections the load generator keeps waiting (50 connections at 439/s queue ~114 ms each on average).
+ * the server answers (its most requests/s, autocannon), then offered at the target rate (300/s, 3,000/s) for the p99 a
+ * person gets at that load: open-loop Poisson arrivals timed from when each request was due (bench/open-loop.ts; why
+ * not autocannon's overallRate is said there). At saturation p99 only says how many connections the load generator
+ * keeps waiting (50 connections at 439/s queue ~114 ms each on average).
  *
  * Environment: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (seconds, default 2),
  * BENCH_CONNECTIONS (default 50), DATABASE_URL (also run on that PostgreSQL server), LOG_LEVEL (default warn).
@@ -22,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { startBenchApp } from './app.js';
+import { openLoop } from './open-loop.js';
 
 const seconds = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
@@ -43,7 +45,7 @@ interface Target {
   headers?: Record<string, string>;
   /** autocannon replaces `[<id>]` in the request (here: the Idempotency-Key header) with a new id per request. */
   idReplacement?: boolean;
-  /** Requests per second offered in all (autocannon's overallRate, latencies corrected for coordinated omission); unset: as fast as answered. */
+  /** Requests per second offered as open-loop Poisson arrivals (bench/open-loop.ts); unset: as fast as answered (autocannon). */
   rate?: number;
   /** What a correct answer looks like, checked once before the load. */
   expect: (status: number, body: string) => boolean;
@@ -64,9 +66,21 @@ const headersOf = (target: LoadTarget): Record<string, string> => ({
   ...target.headers,
 });
 
-async function load(url: string, target: LoadTarget, time: number): Promise<autocannon.Result> {
+async function load(url: string, target: LoadTarget, time: number): Promise<Omit<Measurement, 'name'>> {
   const headers = headersOf(target);
-  return autocannon({
+  if (target.rate) {
+    const r = await openLoop({
+      url,
+      rate: target.rate,
+      duration: time,
+      method: target.method ?? 'GET',
+      headers,
+      ...(target.body ? { body: target.body } : {}),
+      ...(target.idReplacement ? { idReplacement: true } : {}),
+    });
+    return { requestsPerSecond: r.requestsPerSecond, p99: r.p99, non2xx: r.non2xx, errors: r.errors };
+  }
+  const r = await autocannon({
     url,
     connections,
     duration: time,
@@ -76,8 +90,8 @@ async function load(url: string, target: LoadTarget, time: number): Promise<auto
     ...(target.body ? { body: target.body } : {}),
     ...(Object.keys(headers).length ? { headers } : {}),
     ...(target.idReplacement ? { idReplacement: true } : {}),
-    ...(target.rate ? { overallRate: target.rate } : {}),
   });
+  return { requestsPerSecond: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
 }
 
 /** Waits until the server has answered every request it took (autocannon stops without waiting for them). */
@@ -91,8 +105,8 @@ async function measure(name: string, url: string, target: LoadTarget = {}, drain
   await drain();
   const r = await load(url, target, duration);
   await drain();
-  process.stderr.write(` ${Math.round(r.requests.average)} req/s\n`);
-  return { name, requestsPerSecond: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  process.stderr.write(` ${Math.round(r.requestsPerSecond)} req/s\n`);
+  return { name, ...r };
 }
 
 /** A Fastify instance with one route and nothing else: the ceiling for this machine and this load generator. */
