@@ -126,6 +126,10 @@ describe('POST /api/v1/applications', () => {
     const items = mine.body.items as Json[];
     expect(items.filter((i) => i.id === racing[0]!.body.id)).toHaveLength(1);
     expect(items.filter((i) => i.id === first.body.id)).toHaveLength(1);
+    // The application and its first timeline entry are written together: the losers of the race wrote neither.
+    const raced = await call(citizen, 'GET', `/api/v1/applications/${String(racing[0]!.body.id)}`);
+    expect((raced.body.timeline as Json[]).map((t) => t.status)).toEqual(['submitted']);
+    expect((raced.body.timeline as Json[])[0]).toMatchObject({ actorKind: 'applicant', status: 'submitted' });
   });
 
   it("applies for the applicant's own child (checked against the police's register), and refuses someone else's child as a wrong answer", async () => {

@@ -67,6 +67,33 @@ export async function insertApplication(ex: Executor, values: NewApplication): P
   return rows[0];
 }
 
+/**
+ * Inserts a new application and its first timeline entry in one statement (one round trip instead of two): the
+ * entry is inserted from what the application insert returned, so when the idempotency key was used already
+ * (nothing returned) neither row is written. Returns the new row or undefined.
+ */
+export async function insertApplicationWithEntry(
+  ex: Executor,
+  values: NewApplication,
+  entry: Omit<NewTimeline, 'applicationId' | 'id'>,
+): Promise<ApplicationRow | undefined> {
+  const inserted = ex.$with('inserted').as(ex.insert(applications).values(values).onConflictDoNothing().returning());
+  const columns = (['at', 'status', 'action', 'actorKind', 'actorId', 'actorDisplay', 'note', 'detail', 'dedupeKey'] as const).filter(
+    (k) => entry[k] !== undefined,
+  );
+  const names = sql.join(
+    [timeline.applicationId, ...columns.map((k) => timeline[k])].map((c) => sql.identifier(c.name)),
+    sql`, `,
+  );
+  const params = sql.join(
+    columns.map((k) => sql.param(entry[k], timeline[k])),
+    sql`, `,
+  );
+  const first = ex.$with('first_entry', {}).as(sql`insert into ${timeline} (${names}) select ${sql.identifier('id')}, ${params} from ${inserted}`);
+  const [row] = await ex.with(inserted, first).select().from(inserted);
+  return row;
+}
+
 export async function findByIdempotencyKey(ex: Executor, applicantId: string, key: string): Promise<ApplicationRow | undefined> {
   const [row] = await prepared(ex, 'cases_idempotency', (e) =>
     e

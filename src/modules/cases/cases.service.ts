@@ -6,7 +6,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '.
 import type { Locale } from '../../platform/i18n/i18n.js';
 import { localDate } from '../../platform/calendar/working-time.js';
 import { chengduDistricts } from '../catalog/catalog.definitions.js';
-import { getCurrentItem, getItemVersion, type CatalogItem, type DeliveryOption } from '../catalog/index.js';
+import { cachedCurrentItem, getCurrentItem, getItemVersion, type CatalogItem, type DeliveryOption } from '../catalog/index.js';
 import { checkMobile, checkUscc, getUserById, listEnterprisesOf, listStaffOf } from '../identity/index.js';
 import { prefillFor, prefillLookups, readData, userOf, type ApplicationCheck } from '../exchange/index.js';
 import { fileFields, validateFormData, type FormErrors } from './cases.forms.js';
@@ -386,7 +386,8 @@ async function prepare(
   if (actor.kind !== 'citizen') throw new ForbiddenError('Only citizens and people acting for a company apply');
   if (typeof input.serviceCode !== 'string' || !/^[a-z0-9-]{1,60}$/.test(input.serviceCode))
     throw new ValidationError({ serviceCode: 'cases.error.unknownService' });
-  const current = await getCurrentItem(ctx.db, input.serviceCode);
+  // As the item page shows it (a few seconds' cache; an edit here clears it), not read again per submission.
+  const current = await cachedCurrentItem(ctx.db, ctx.config.publicPageCacheSeconds)(input.serviceCode);
   if (!current || current.status !== 'published') throw new ValidationError({ serviceCode: 'cases.error.unknownService' });
   // The same object for the same version, so the compiled form validator is found by identity.
   const item = remember(current);
@@ -605,6 +606,8 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
       createdAt: now,
       updatedAt: now,
     };
+    const who: TimelineActor = { kind: 'applicant', id: actor.userId, display: actor.realName };
+    const entry = { at: now, status: 'submitted', action: 'submit', actorKind: who.kind, actorId: who.id, actorDisplay: who.display } as const;
     let row: ApplicationRow | undefined;
     const draftId = input.draftId ?? null;
     if (draftId) {
@@ -612,8 +615,9 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
       if (!draft || draft.applicantId !== actor.userId || draft.status !== 'draft') throw new NotFoundError('No such draft');
       row = await repo.updateIfVersion(tx, draft.id, draft.version, { ...values, createdAt: draft.createdAt });
       if (!row) throw new ConflictError('The draft changed meanwhile');
+      await repo.insertTimeline(tx, { applicationId: row.id, ...entry });
     } else {
-      row = await repo.insertApplication(tx, values);
+      row = await repo.insertApplicationWithEntry(tx, values, entry);
       if (!row) {
         // Another request with the same key won (it committed before our insert finished waiting).
         const existing = key ? await repo.findByIdempotencyKey(tx, actor.userId, key) : undefined;
@@ -621,16 +625,6 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
         return { id: existing.id, receiptNo: existing.receiptNo, status: existing.status, created: false };
       }
     }
-    const who: TimelineActor = { kind: 'applicant', id: actor.userId, display: actor.realName };
-    await repo.insertTimeline(tx, {
-      applicationId: row.id,
-      at: now,
-      status: 'submitted',
-      action: 'submit',
-      actorKind: who.kind,
-      actorId: who.id,
-      actorDisplay: who.display,
-    });
     for (const f of fileFields(p.item.content.formDefinition)) {
       const fileId = p.data[f.name];
       if (typeof fileId === 'string') await repo.insertMaterial(tx, { applicationId: row.id, fileId, material: f.ui.material ?? f.name, field: f.name });

@@ -85,11 +85,22 @@ export async function getCurrentItem(db: Executor, code: string): Promise<Catalo
   return row ? toItem(row) : null;
 }
 
+const currentItemCaches = new WeakMap<object, Map<number, (code: string) => Promise<CatalogItem | null>>>();
+
 /**
- * getCurrentItem through a per-process cache of `ttlSeconds` (0: no cache), for reading pages and the API.
- * Unknown codes are cached too (as absent), in a bounded LRU. saveItem and the seed clear it.
+ * getCurrentItem through a per-process cache of `ttlSeconds` (0: no cache), for reading pages, the API and
+ * submissions; one cache per database handle and TTL, shared by its callers. Unknown codes are cached too (as
+ * absent), in a bounded LRU. saveItem and the seed clear it; another instance's edit shows within the TTL.
  */
 export function cachedCurrentItem(db: Executor, ttlSeconds: number): (code: string) => Promise<CatalogItem | null> {
+  let byTtl = currentItemCaches.get(db);
+  if (!byTtl) currentItemCaches.set(db, (byTtl = new Map()));
+  let read = byTtl.get(ttlSeconds);
+  if (!read) byTtl.set(ttlSeconds, (read = currentItemReader(db, ttlSeconds)));
+  return read;
+}
+
+function currentItemReader(db: Executor, ttlSeconds: number): (code: string) => Promise<CatalogItem | null> {
   const cache = createTtlCache<{ item: CatalogItem | null }>({ ttlSeconds, max: 1000 });
   return async (code) => {
     const hit = cache.get(code);
