@@ -1,5 +1,6 @@
-import { desc, eq, inArray, or, type SQL } from 'drizzle-orm';
+import { desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/db.js';
+import { prepared } from '../../platform/db/prepared.js';
 import { accessLog, amrRegister, exitEntryPermits, psbGuardianship, psbHousehold } from './exchange.schema.js';
 
 export type AccessLogRow = typeof accessLog.$inferSelect;
@@ -10,8 +11,30 @@ export type ExitPermitRow = typeof exitEntryPermits.$inferSelect;
 
 // --- access log -----------------------------------------------------------------------------------
 
-export async function insertAccessLog(ex: Executor, row: NewAccessLogRow): Promise<string> {
-  const [inserted] = await ex.insert(accessLog).values(row).returning({ id: accessLog.id });
+const accessLogColumns = [
+  'at',
+  'product',
+  'holderDepartment',
+  'requesterDepartment',
+  'actorUserId',
+  'actorKind',
+  'subjectKind',
+  'subjectUserId',
+  'subjectEnterpriseId',
+  'subjectChildIdNumber',
+  'purposeServiceCode',
+  'purposeApplicationId',
+  'fields',
+] as const;
+
+/** Every read writes one: built once per database handle (a prepared statement), not per read. */
+export async function insertAccessLog(ex: Executor, row: Omit<NewAccessLogRow, 'id'>): Promise<string> {
+  const [inserted] = await prepared(ex, 'exchange_access_log_insert', (e) =>
+    e
+      .insert(accessLog)
+      .values(Object.fromEntries(accessLogColumns.map((c) => [c, sql.placeholder(c)])) as unknown as NewAccessLogRow)
+      .returning({ id: accessLog.id }),
+  ).execute(Object.fromEntries(accessLogColumns.map((c) => [c, row[c] ?? null])));
   return inserted!.id;
 }
 
@@ -40,7 +63,12 @@ export async function listAccessLog(ex: Executor, q: AccessLogQuery): Promise<Ac
 // --- sandbox: the population system of the Public Security Bureau --------------------------------
 
 export async function findResident(ex: Executor, idNumber: string): Promise<HouseholdRow | undefined> {
-  const [row] = await ex.select().from(psbHousehold).where(eq(psbHousehold.idNumber, idNumber));
+  const [row] = await prepared(ex, 'exchange_resident', (e) =>
+    e
+      .select()
+      .from(psbHousehold)
+      .where(eq(psbHousehold.idNumber, sql.placeholder('idNumber'))),
+  ).execute({ idNumber });
   return row;
 }
 
