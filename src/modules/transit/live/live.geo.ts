@@ -171,6 +171,34 @@ export function projectWindow(shape: ShapeGeometry, x: number, y: number, fromDi
   return answer(best);
 }
 
+/**
+ * Each pass of a window of the shape near (x, y): where a shape comes back past the same place (a loop through a
+ * station, a street driven both ways, the lanes of a park and ride) the window holds several runs of segments within
+ * `maxOffset` of the point; each run gives its nearest point, in order along the shape.
+ */
+export function passesNear(shape: ShapeGeometry, x: number, y: number, fromDist: number, toDist: number, maxOffset: number): Projection[] {
+  const { xs, dists } = shape;
+  const n = xs.length;
+  if (n < 2) {
+    const p = projectOnto(shape, x, y, fromDist, toDist);
+    return p && p.offset <= maxOffset ? [p] : [];
+  }
+  const max2 = maxOffset * maxOffset;
+  const passes: Nearest[] = [];
+  let pass: Nearest | null = null;
+  for (let i = firstSegmentFrom(dists, n, fromDist); i < n - 1 && dists[i]! <= toDist; i++) {
+    const one: Nearest = { offset2: Infinity, dist: 0 };
+    scanSegments(shape, x, y, i, i + 1, toDist, one);
+    if (one.offset2 > max2) pass = null;
+    else if (!pass) passes.push((pass = one));
+    else if (one.offset2 < pass.offset2) {
+      pass.offset2 = one.offset2;
+      pass.dist = one.dist;
+    }
+  }
+  return passes.map((p) => answer(p)!);
+}
+
 /** The point at a distance along the shape. */
 export function pointAt(shape: ShapeGeometry, dist: number): { x: number; y: number } {
   const { xs, ys, dists } = shape;
