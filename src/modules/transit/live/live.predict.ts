@@ -12,8 +12,9 @@ import type { LiveTrip, StopTimeUpdate } from './live.types.js';
  *   latest: how the real running compares with the timetable there. The timetable gives times only at stops
  *   and so a constant speed between two; the ratio learns where a segment is fast (a motorway) and where slow
  *   (ramps, the approach to a bay), and where the timetable is padded (the last stretch before a terminal). It
- *   applies to any trip on the shape at any hour; time standing at stops is left out of it (dwell is not
- *   running time, and holds differ from day to day), and a bus never learns from its own trip.
+ *   applies to any trip on the shape at any hour. Standing at stops counts in it up to 30 s a bin (boarding: the
+ *   timetable's times include it and a prediction adds none of its own); longer standing is a hold, left out (holds
+ *   differ from day to day). A bus never learns from its own trip.
  */
 
 interface BinStats {
@@ -39,9 +40,19 @@ export class TravelTimes {
   /** Per shape, per bin index. */
   private readonly shapes = new Map<string, (BinStats | undefined)[]>();
 
-  constructor(readonly binMetres: number) {}
+  /**
+   * `keptStandingSeconds`: standing at stops in a bin up to this much is boarding, part of the running time the
+   * ratio learns (the timetable's times include it, and predictions add none of their own); beyond it, a hold.
+   */
+  constructor(
+    readonly binMetres: number,
+    readonly keptStandingSeconds = 30,
+  ) {}
 
-  /** A bus took `seconds` over a bin that its timetable gives `scheduled` seconds, at a service-day hour. */
+  /**
+   * A bus took `seconds` over a bin that its timetable gives `scheduled` seconds, at a service-day hour; `dwell` of
+   * them standing at stops.
+   */
   learn(shapeId: string, bin: number, seconds: number, scheduled: number, hour: number, run: { trip: LiveTrip; base: number }, dwell = 0): void {
     // Faster than 108 km/h or slower than an hour: a jump of the match or a bus out of service, not a travel time.
     if (seconds < this.binMetres / 30 || seconds > 3600) return;
@@ -64,7 +75,8 @@ export class TravelTimes {
       }
       s.lastTrip = run.trip;
       s.lastBase = run.base;
-      s.lastRatio = Math.min(20, Math.max(seconds * 0.1, seconds - dwell) / scheduled);
+      const hold = Math.max(0, dwell - this.keptStandingSeconds);
+      s.lastRatio = Math.min(20, Math.max(seconds * 0.1, seconds - hold) / scheduled);
     }
   }
 
