@@ -425,7 +425,7 @@ export class LiveEngine {
       if (sameRun) {
         // GPS noise (or a bus bay beside the road) may put the bus behind where it was: it does not drive backwards.
         if (next.dist < prevMatch.dist && prevMatch.dist - next.dist < 1500) next.dist = prevMatch.dist;
-        this.observe(v, net, next, prevMatch.dist, prevTime, next.dist, p.timestamp);
+        this.observe(v, net, next, prevMatch.dist, v.matchedAt, next.dist, p.timestamp);
       } else {
         if (prevMatch && prevMatch.trip.blockId && prevMatch.trip.blockId === next.trip.blockId) this.finishTrip(v, prevMatch, prevTime, p.timestamp);
         v.crossing = null;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sharedTransitData } from '../transit.testkit.js';
 import { readAvlCsv } from './live.avl.js';
 import { LiveEngine, pickPass, reachable, scheduledAt, scheduledDistAt, type ArrivalEvent } from './live.engine.js';
-import { buildShape, passesNear } from './live.geo.js';
+import { buildShape, passesNear, pointAt } from './live.geo.js';
 import { loadGtfsZip } from './live.gtfs-zip.js';
 import type { LiveTrip } from './live.types.js';
 
@@ -114,5 +114,30 @@ describe('the West Falls Church station loop on the real 3T trace', () => {
     const station = arrivals.find((a) => a.stopId === '14136')!;
     expect(station.time).toBeGreaterThan(at('15:07:00'));
     expect(station.time).toBeLessThan(at('15:07:50'));
+  });
+});
+
+describe('a bus back on its shape after a detour', () => {
+  const net = loadGtfsZip(wmata('gtfs-5A.zip'), 'bus-group');
+
+  it('reached the stops it skipped between its last fix on the shape and its first one back, not since its last fix', () => {
+    const trip = net.trips.get('868590120')!;
+    const shape = net.shapes.get(trip.shapeId)!;
+    const k = 111_320 * Math.cos((net.origin.lat * Math.PI) / 180);
+    const fix = (dist: number, side: number, timestamp: number) => {
+      const p = pointAt(shape, dist);
+      return { vehicleId: 'v1', timestamp, blockId: 'SE-08', lat: net.origin.lat + (p.y + side) / 111_320, lon: net.origin.lon + p.x / k };
+    };
+    const stop = trip.stopTimes.find((s) => s.dist > 8000 && s.dist < 9500)!;
+    const e = new LiveEngine();
+    e.setNetwork(net);
+    const arrivals: ArrivalEvent[] = [];
+    e.onArrival((a) => arrivals.push(a));
+    const t0 = 1462420800 + trip.stopTimes[0]!.departure + 1200;
+    // On the shape at 7.6 and 8 km, then two fixes 1.5 km to the side, then back on it at 9.5 km.
+    e.ingest('bus-group', [fix(7600, 0, t0 - 60), fix(8000, 0, t0), fix(8600, 1500, t0 + 60), fix(9000, 1500, t0 + 120), fix(9500, 0, t0 + 180)]);
+    expect(e.liveVehicles(t0 + 180)[0]!.distanceAlong).toBeGreaterThan(9400);
+    const at = arrivals.find((a) => a.stopId === stop.stopId)!;
+    expect(at.time).toBeCloseTo(t0 + (180 * (stop.dist - 8000)) / 1500, 0);
   });
 });
