@@ -1,5 +1,5 @@
 import { passesNear, projectOnto, projectWindow, projector, type Projection, type Projector } from './live.geo.js';
-import { firstStopAfter, predictStops, TravelTimes } from './live.predict.js';
+import { firstStopAfter, modelTime, Pace, predictStops, TravelTimes } from './live.predict.js';
 import { addDays, formatGtfsTime, localParts, serviceDayStart } from './live.time.js';
 import type { Arrival, LiveFrequency, LiveNetwork, LiveShape, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
 
@@ -76,6 +76,8 @@ interface VehicleState {
   matchedAt: number;
   /** Seconds spent standing at stops since the last bin boundary (kept out of the learned speed profile). */
   dwell: number;
+  /** How the bus runs on this trip against the model, where its stops are close together. */
+  pace: Pace;
 }
 
 /** A bus reached a stop (from its positions): feeds the accuracy measurement. */
@@ -376,6 +378,7 @@ export class LiveEngine {
         onRouteAt: 0,
         matchedAt: 0,
         dwell: 0,
+        pace: new Pace(),
       };
       this.vehicles.set(key, v);
       ofAgency.set(vehicleId, v);
@@ -429,6 +432,7 @@ export class LiveEngine {
       } else {
         if (prevMatch && prevMatch.trip.blockId && prevMatch.trip.blockId === next.trip.blockId) this.finishTrip(v, prevMatch, prevTime, p.timestamp);
         v.crossing = null;
+        v.pace.reset();
         v.nextStop = firstStopAfter(next.trip.stopTimes, next.dist - 1);
         // A bus waiting at its first stop has not "arrived" there for the purpose of the trip.
         if (next.layover) v.nextStop = 0;
@@ -617,16 +621,12 @@ export class LiveEngine {
     for (let k = Math.floor(d0 / b) + 1; k * b <= d1; k++) {
       const time = at(k * b);
       const c = v.crossing;
-      if (c && c.shapeId === shapeId && c.boundary === k - 1)
-        this.travelTimes.learn(
-          shapeId,
-          k - 1,
-          time - c.time,
-          scheduledAt(m.trip, k * b) - scheduledAt(m.trip, (k - 1) * b),
-          hourOf(c.time, m, net),
-          m,
-          v.dwell,
-        );
+      if (c && c.shapeId === shapeId && c.boundary === k - 1) {
+        const hour = hourOf(c.time, m, net);
+        // What the model would have predicted for the bin, before this bus's own time teaches it.
+        if (Pace.measurable(m.trip, k - 1, b)) v.pace.observe(time - c.time, modelTime(this.travelTimes, m, (k - 1) * b, k * b, hour));
+        this.travelTimes.learn(shapeId, k - 1, time - c.time, scheduledAt(m.trip, k * b) - scheduledAt(m.trip, (k - 1) * b), hour, m, v.dwell);
+      }
       v.dwell = 0;
       v.crossing = { shapeId, boundary: k, time };
     }
@@ -664,7 +664,7 @@ export class LiveEngine {
     v.routeKey = m.trip.routeId;
     const hour = Math.floor((now - serviceDayStart(m.date, net.timezone)) / 3600);
     if (!v.offRoute || now - v.onRouteAt > 600) v.onRouteAt = now;
-    const { updates, scheduled } = predictStops(this.travelTimes, m, now, hour, this.options, v.onRouteAt);
+    const { updates, scheduled } = predictStops(this.travelTimes, m, now, hour, this.options, v.onRouteAt, v.pace.factor());
     const start = m.layover ? 0 : firstStopAfter(m.trip.stopTimes, m.dist);
     v.updates = updates;
     v.scheduled = scheduled;

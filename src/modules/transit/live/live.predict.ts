@@ -113,10 +113,51 @@ export interface PredictionOptions {
 }
 
 /**
+ * How a bus runs today against the model, where its stops are close together (at most `closeStopsMetres` apart:
+ * there the timetable, or what was learned, times each stretch closely enough to compare with). Kept per bus and
+ * trip as a weighted mean of log(observed ÷ predicted) over the bins it crossed (30 % to the latest), shrunk
+ * towards 1 while there are few (as if 2 bins had run at the model's pace). Far-apart stops teach it nothing: a
+ * constant speed from a timetable between stops 10 km apart says little about any one bin of a motorway.
+ */
+export class Pace {
+  static readonly closeStopsMetres = 1200;
+  /** Its effect on the travel time ahead halves about every 3.5 minutes (today's pace is today's, for a while). */
+  static readonly fadeSeconds = 300;
+  private logRatio = 0;
+  private bins = 0;
+
+  reset(): void {
+    this.logRatio = 0;
+    this.bins = 0;
+  }
+
+  /** A bin crossed in `seconds` that the model gives `predicted` seconds. */
+  observe(seconds: number, predicted: number): void {
+    if (predicted < 5 || seconds <= 0) return;
+    const r = Math.max(-0.7, Math.min(0.7, Math.log(seconds / predicted)));
+    this.logRatio = this.bins ? this.logRatio * 0.7 + r * 0.3 : r;
+    this.bins++;
+  }
+
+  /** Observed ÷ predicted running time so far (1: as the model says). */
+  factor(): number {
+    return Math.exp((this.logRatio * this.bins) / (this.bins + 2));
+  }
+
+  /** Whether a bin lies between stops close enough together for the pace to be measured there. */
+  static measurable(trip: LiveTrip, bin: number, binMetres: number): boolean {
+    const sts = trip.stopTimes;
+    const i = firstStopAfter(sts, (bin + 0.5) * binMetres);
+    return i > 0 && i < sts.length && sts[i]!.dist - sts[i - 1]!.dist <= Pace.closeStopsMetres;
+  }
+}
+
+/**
  * Arrival and departure at each coming stop of a bus at `now` (unix s); `hour` is the service-day hour of `now`.
  * Travel time to each stop: per bin, the time observed at this hour, else the timetable's × the learned ratio,
  * else the timetable's. A bus waiting at its first stop leaves at the scheduled departure; timepoints hold
- * departures. `onRouteAt`: the last fix on the shape, for a bus now off it (detour, tunnel).
+ * departures. `onRouteAt`: the last fix on the shape, for a bus now off it (detour, tunnel). `pace`: how the bus
+ * runs against that (`Pace.factor()`), applied in full to the time just ahead and fading beyond.
  */
 export function predictStops(
   times: TravelTimes,
@@ -125,6 +166,7 @@ export function predictStops(
   hour: number,
   o: PredictionOptions,
   onRouteAt = now,
+  pace = 1,
 ): { updates: StopTimeUpdate[]; scheduled: number[] } {
   const sts = m.trip.stopTimes;
   const updates: StopTimeUpdate[] = [];
@@ -144,7 +186,8 @@ export function predictStops(
     const st = sts[i]!;
     if (i > 0) {
       const prev = sts[i - 1]!;
-      clock += segmentTime(bins, b, m, prev.dist, st.dist, Math.max(dist, prev.dist), Math.max(0, st.arrival - prev.departure), hour);
+      const model = segmentTime(bins, b, m, prev.dist, st.dist, Math.max(dist, prev.dist), Math.max(0, st.arrival - prev.departure), hour);
+      clock += pace === 1 ? model : model * (1 + (pace - 1) * Math.exp(-Math.max(0, clock - now) / Pace.fadeSeconds));
     }
     const arrival = Math.round(Math.max(now, clock));
     // The bus leaves no earlier than it arrives and, at a timepoint, no earlier than the timetable says.
@@ -204,8 +247,32 @@ function segmentTime(
   return seen + perMetre * (aheadKnown + (knownMetres > 0 ? known / knownMetres : 1) * aheadUnknown);
 }
 
+/**
+ * Seconds the model (what `predictStops` uses) gives a run from `from` to `to` metres along its trip, stops' own
+ * dwell (departure − arrival) left out.
+ */
+export function modelTime(times: TravelTimes, run: { trip: LiveTrip; base: number }, from: number, to: number, hour: number): number {
+  const sts = run.trip.stopTimes;
+  const bins = times.of(run.trip.shapeId);
+  let total = 0;
+  for (let i = Math.max(1, firstStopAfter(sts, from)); i < sts.length; i++) {
+    const prev = sts[i - 1]!;
+    const st = sts[i]!;
+    if (prev.dist >= to) break;
+    const span = Math.max(0, st.arrival - prev.departure);
+    const rest = (d: number) => segmentTime(bins, times.binMetres, run, prev.dist, st.dist, Math.max(d, prev.dist), span, hour);
+    total += rest(from) - (to < st.dist ? rest(to) : 0);
+  }
+  return total;
+}
+
 export function firstStopAfter(sts: readonly { dist: number }[], dist: number): number {
-  let i = 0;
-  while (i < sts.length && sts[i]!.dist <= dist) i++;
-  return i;
+  let a = 0;
+  let b = sts.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (sts[m]!.dist <= dist) a = m + 1;
+    else b = m;
+  }
+  return a;
 }
