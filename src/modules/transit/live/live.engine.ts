@@ -734,14 +734,16 @@ export function pickPass(passes: readonly Projection[], dist: number, seconds: n
 
 /**
  * The farthest a bus at `dist` can be along its trip `seconds` later: 500 m of slack (GPS noise, a short stop before
- * the fix) plus the more of 10 m/s and twice the timetable's pace, with a minute to spare (a bus running early on
- * an open road outruns a timetable set for the rush hour, but not twice over). Bounds the search so that a
- * shape passing the same place again later (a station loop) is not matched before the bus has driven there.
+ * the fix) plus the more of 10 m/s and twice the timetable's pace with a minute to spare (a bus running early on an
+ * open road outruns a timetable set for the rush hour, but not twice over), and never more than 40 m/s. Bounds the
+ * search so that a shape passing the same place again later (a station loop) is not matched before the bus has
+ * driven there.
  */
 export function reachable(trip: LiveTrip, dist: number, seconds: number): number {
   const dt = Math.max(0, seconds);
   const byTimetable = scheduledDistAt(trip, scheduledAt(trip, dist) + 2 * dt + 60);
-  return Math.max(dist + 500 + 10 * dt, byTimetable);
+  // Never beyond 40 m/s (144 km/h): near the end of the timetable, not the rest of the shape.
+  return Math.min(Math.max(dist + 500 + 10 * dt, byTimetable), dist + 500 + 40 * dt);
 }
 
 /** The distance along the trip its timetable gives at a time (seconds after the service day's start). */

@@ -183,20 +183,34 @@ export function passesNear(shape: ShapeGeometry, x: number, y: number, fromDist:
     const p = projectOnto(shape, x, y, fromDist, toDist);
     return p && p.offset <= maxOffset ? [p] : [];
   }
+  const { ys } = shape;
   const max2 = maxOffset * maxOffset;
-  const passes: Nearest[] = [];
-  let pass: Nearest | null = null;
+  const passes: Projection[] = [];
+  // The current pass: its nearest squared offset and distance along (-1: not in a pass).
+  let best2 = -1;
+  let bestDist = 0;
   for (let i = firstSegmentFrom(dists, n, fromDist); i < n - 1 && dists[i]! <= toDist; i++) {
-    const one: Nearest = { offset2: Infinity, dist: 0 };
-    scanSegments(shape, x, y, i, i + 1, toDist, one);
-    if (one.offset2 > max2) pass = null;
-    else if (!pass) passes.push((pass = one));
-    else if (one.offset2 < pass.offset2) {
-      pass.offset2 = one.offset2;
-      pass.dist = one.dist;
+    const ax = xs[i]!;
+    const ay = ys[i]!;
+    const dx = xs[i + 1]! - ax;
+    const dy = ys[i + 1]! - ay;
+    const len2 = dx * dx + dy * dy;
+    let t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
+    if (t < 0) t = 0;
+    else if (t > 1) t = 1;
+    const ex = x - ax - t * dx;
+    const ey = y - ay - t * dy;
+    const offset2 = ex * ex + ey * ey;
+    if (offset2 > max2) {
+      if (best2 >= 0) passes.push({ dist: bestDist, offset: Math.sqrt(best2) });
+      best2 = -1;
+    } else if (best2 < 0 || offset2 < best2) {
+      best2 = offset2;
+      bestDist = dists[i]! + t * (dists[i + 1]! - dists[i]!);
     }
   }
-  return passes.map((p) => answer(p)!);
+  if (best2 >= 0) passes.push({ dist: bestDist, offset: Math.sqrt(best2) });
+  return passes;
 }
 
 /** The point at a distance along the shape. */

@@ -86,8 +86,10 @@ describe('the search window of a bus on its trip', () => {
     expect(reachable(trip, 0, 30)).toBe(1100);
     // On the slow stretch (5 m/s in the timetable), 60 s: 180 s of timetable reach 1,900 m; 500 m + 600 m, 2,100 m.
     expect(reachable(trip, 1000, 60)).toBe(2100);
-    // Past the timetable's last stop: anywhere on the rest of the shape.
-    expect(reachable(trip, 1000, 600)).toBe(Infinity);
+    // Past the timetable's last stop: as far as 40 m/s can take it (the rest of a long shape is not searched).
+    expect(reachable(trip, 1000, 600)).toBe(1000 + 500 + 40 * 600);
+    // A fix at the same second: a minute of timetable (600 m) is more than 40 m/s allows; 500 m of slack only.
+    expect(reachable(trip, 0, 0)).toBe(500);
   });
 });
 
