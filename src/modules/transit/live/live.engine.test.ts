@@ -216,10 +216,10 @@ describe('predictions', () => {
     expect([...arrivals].sort((a, b) => a.predicted - b.predicted)).toEqual(arrivals);
   });
 
-  it('replays the real WMATA traces with errors by horizon below 65 s; the later 5A day gains from the earlier one', () => {
+  it('replays the real WMATA traces with a mean error below 55 s; the later 5A day gains from the earlier one', () => {
     const r = measureWmataAccuracy();
     for (const b of r.bands) expect(b.predictions).toBeGreaterThan(50);
-    expect(r.overall.meanAbsoluteError).toBeLessThan(65);
+    expect(r.overall.meanAbsoluteError).toBeLessThan(55);
     expect(r.overall.withinCalItp).toBeGreaterThan(85);
     // Same predictions scored either way; 5 May is predicted with what 21 April taught (and nothing later).
     expect(r.alone!.overall.predictions).toBe(r.overall.predictions);
@@ -287,6 +287,13 @@ describe('learned travel times (live.predict.ts)', () => {
     expect(nextArrival(taught())).toBe(300);
   });
 
+  it('keeps boarding at stops in the learned running time: predictions add no dwell of their own', () => {
+    const boarded = new TravelTimes(400);
+    // 60 s in the bin of which 20 s standing at a stop: the bus took 1.5 × the timetable's time, stop included.
+    for (let bin = 0; bin < 10; bin++) boarded.learn('shape', bin, 60, 40, 18, earlier, 20);
+    expect(nextArrival(boarded)).toBe(300);
+  });
+
   it('prefers the travel time observed at the same hour (±1) to the ratio', () => {
     const times = taught();
     for (let bin = 5; bin < 10; bin++) times.learn('shape', bin, 30, 40, 10, earlier);
@@ -298,10 +305,11 @@ describe('learned travel times (live.predict.ts)', () => {
     const own = new TravelTimes(400);
     for (let bin = 0; bin < 10; bin++) own.learn('shape', bin, 80, 40, 18, now);
     expect(nextArrival(own)).toBe(200);
-    const dwelt = new TravelTimes(400);
-    // 100 s in the bin of which 60 s standing at a stop: running took 40 s, the timetable's time.
-    for (let bin = 0; bin < 10; bin++) dwelt.learn('shape', bin, 100, 40, 18, earlier, 60);
-    expect(nextArrival(dwelt)).toBe(200);
+    const held = new TravelTimes(400);
+    // 100 s in the bin of which 90 s standing at a stop: 30 s of boarding and a 60-s hold. Without the hold, 40 s,
+    // the timetable's time.
+    for (let bin = 0; bin < 10; bin++) held.learn('shape', bin, 100, 40, 18, earlier, 90);
+    expect(nextArrival(held)).toBe(200);
     const jumped = new TravelTimes(400);
     // 400 m in 5 s (288 km/h): a jump of the match, not a travel time.
     for (let bin = 0; bin < 10; bin++) jumped.learn('shape', bin, 5, 40, 18, earlier);

@@ -1,5 +1,5 @@
-import { projectOnto, projectWindow, projector, type Projection, type Projector } from './live.geo.js';
-import { firstStopAfter, predictStops, TravelTimes } from './live.predict.js';
+import { passesNear, projectOnto, projectWindow, projector, type Projection, type Projector } from './live.geo.js';
+import { firstStopAfter, modelTime, Pace, predictStops, TravelTimes } from './live.predict.js';
 import { addDays, formatGtfsTime, localParts, serviceDayStart } from './live.time.js';
 import type { Arrival, LiveFrequency, LiveNetwork, LiveShape, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
 
@@ -72,8 +72,12 @@ interface VehicleState {
   routeKey: string | null;
   /** Time of the last fix on the shape (predictions of a bus off it count from there). */
   onRouteAt: number;
+  /** Time of the fix that put the bus where its match says (the last one matched). */
+  matchedAt: number;
   /** Seconds spent standing at stops since the last bin boundary (kept out of the learned speed profile). */
   dwell: number;
+  /** How the bus runs on this trip against the model, where its stops are close together. */
+  pace: Pace;
 }
 
 /** A bus reached a stop (from its positions): feeds the accuracy measurement. */
@@ -372,7 +376,9 @@ export class LiveEngine {
         indexKey: '',
         routeKey: null,
         onRouteAt: 0,
+        matchedAt: 0,
         dwell: 0,
+        pace: new Pace(),
       };
       this.vehicles.set(key, v);
       ofAgency.set(vehicleId, v);
@@ -422,15 +428,17 @@ export class LiveEngine {
       if (sameRun) {
         // GPS noise (or a bus bay beside the road) may put the bus behind where it was: it does not drive backwards.
         if (next.dist < prevMatch.dist && prevMatch.dist - next.dist < 1500) next.dist = prevMatch.dist;
-        this.observe(v, net, next, prevMatch.dist, prevTime, next.dist, p.timestamp);
+        this.observe(v, net, next, prevMatch.dist, v.matchedAt, next.dist, p.timestamp);
       } else {
         if (prevMatch && prevMatch.trip.blockId && prevMatch.trip.blockId === next.trip.blockId) this.finishTrip(v, prevMatch, prevTime, p.timestamp);
         v.crossing = null;
+        v.pace.reset();
         v.nextStop = firstStopAfter(next.trip.stopTimes, next.dist - 1);
         // A bus waiting at its first stop has not "arrived" there for the purpose of the trip.
         if (next.layover) v.nextStop = 0;
       }
       v.match = next;
+      v.matchedAt = p.timestamp;
     } else if (prevMatch && p.timestamp - prevTime < 20 * 60 && this.withinTrip(prevMatch, p.timestamp)) {
       // Detour or a bad fix: keep the trip, flag the vehicle off route, keep predicting from where it left the shape.
       v.offRoute = true;
@@ -533,10 +541,15 @@ export class LiveEngine {
           headway = true;
         } else if (t < dayStart + first.departure - o.allowableEarlySeconds - 1800 || t > dayStart + last.arrival + o.allowableLateSeconds) continue;
         const same = prev !== null && prev.trip === trip && prev.date === date;
-        const from = same ? Math.max(0, prev.dist - 300) : 0;
-        const to = same ? prev.dist + Math.max(500, (t - v.timestamp) * 40 + 500) : Infinity;
-        let pr = projectCached(projections, shape, x, y, from, to);
-        if (same && (!pr || pr.offset > o.maxOffRouteMetres)) pr = projectCached(projections, shape, x, y, 0, Infinity);
+        let pr: Projection | null;
+        if (same) {
+          // Where the bus can be since its last match: a little behind (GPS noise) up to as far as it could drive,
+          // on the shape's first pass there (a loop or a street driven both ways passes the same place twice).
+          const dt = t - v.matchedAt;
+          pr = pickPass(passesNear(shape, x, y, Math.max(0, prev.dist - 300), reachable(trip, prev.dist, dt), o.maxOffRouteMetres), prev.dist, dt);
+          // Lost for several fixes (a wrong match ahead, a long detour): look along the whole shape again.
+          if (!pr && v.badMatches >= 3) pr = projectCached(projections, shape, x, y, 0, Infinity);
+        } else pr = projectCached(projections, shape, x, y, 0, Infinity);
         if (!pr || pr.offset > o.maxOffRouteMetres) continue;
         let score: number;
         let deviation: number | null = null;
@@ -608,16 +621,12 @@ export class LiveEngine {
     for (let k = Math.floor(d0 / b) + 1; k * b <= d1; k++) {
       const time = at(k * b);
       const c = v.crossing;
-      if (c && c.shapeId === shapeId && c.boundary === k - 1)
-        this.travelTimes.learn(
-          shapeId,
-          k - 1,
-          time - c.time,
-          scheduledAt(m.trip, k * b) - scheduledAt(m.trip, (k - 1) * b),
-          hourOf(c.time, m, net),
-          m,
-          v.dwell,
-        );
+      if (c && c.shapeId === shapeId && c.boundary === k - 1) {
+        const hour = hourOf(c.time, m, net);
+        // What the model would have predicted for the bin, before this bus's own time teaches it.
+        if (Pace.measurable(m.trip, k - 1, b)) v.pace.observe(time - c.time, modelTime(this.travelTimes, m, (k - 1) * b, k * b, hour));
+        this.travelTimes.learn(shapeId, k - 1, time - c.time, scheduledAt(m.trip, k * b) - scheduledAt(m.trip, (k - 1) * b), hour, m, v.dwell);
+      }
       v.dwell = 0;
       v.crossing = { shapeId, boundary: k, time };
     }
@@ -655,7 +664,7 @@ export class LiveEngine {
     v.routeKey = m.trip.routeId;
     const hour = Math.floor((now - serviceDayStart(m.date, net.timezone)) / 3600);
     if (!v.offRoute || now - v.onRouteAt > 600) v.onRouteAt = now;
-    const { updates, scheduled } = predictStops(this.travelTimes, m, now, hour, this.options, v.onRouteAt);
+    const { updates, scheduled } = predictStops(this.travelTimes, m, now, hour, this.options, v.onRouteAt, v.pace.factor());
     const start = m.layover ? 0 : firstStopAfter(m.trip.stopTimes, m.dist);
     v.updates = updates;
     v.scheduled = scheduled;
@@ -702,6 +711,59 @@ export class LiveEngine {
       stopTimeUpdates: v.updates,
     };
   }
+}
+
+/**
+ * Of the passes of a shape near a fix (in a loop, the same place comes twice), the one the bus is on, `seconds` after
+ * it was at `dist`: the nearest, but a pass more than 100 m behind (the bus does not reverse; GPS noise around a stop
+ * is less) counts 50 m farther, and one farther ahead than 15 m/s could take it (54 km/h, standing start included)
+ * 100 m farther: a bus standing at a stop that a loop passes again later stays at the stop.
+ */
+export function pickPass(passes: readonly Projection[], dist: number, seconds: number): Projection | null {
+  let best: Projection | null = null;
+  let bestCost = Infinity;
+  for (const p of passes) {
+    const cost = p.offset + (p.dist < dist - 100 ? 50 : 0) + (p.dist > dist + 150 + 15 * Math.max(0, seconds) ? 100 : 0);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = p;
+    }
+  }
+  return best;
+}
+
+/**
+ * The farthest a bus at `dist` can be along its trip `seconds` later: 500 m of slack (GPS noise, a short stop before
+ * the fix) plus the more of 10 m/s and twice the timetable's pace with a minute to spare (a bus running early on an
+ * open road outruns a timetable set for the rush hour, but not twice over), and never more than 40 m/s. Bounds the
+ * search so that a shape passing the same place again later (a station loop) is not matched before the bus has
+ * driven there.
+ */
+export function reachable(trip: LiveTrip, dist: number, seconds: number): number {
+  const dt = Math.max(0, seconds);
+  const byTimetable = scheduledDistAt(trip, scheduledAt(trip, dist) + 2 * dt + 60);
+  // Never beyond 40 m/s (144 km/h): near the end of the timetable, not the rest of the shape.
+  return Math.min(Math.max(dist + 500 + 10 * dt, byTimetable), dist + 500 + 40 * dt);
+}
+
+/** The distance along the trip its timetable gives at a time (seconds after the service day's start). */
+export function scheduledDistAt(trip: LiveTrip, time: number): number {
+  const sts = trip.stopTimes;
+  const last = sts[sts.length - 1]!;
+  if (time >= last.arrival) return Infinity;
+  let a = 0;
+  let b = sts.length - 1;
+  if (time <= sts[0]!.departure) return sts[0]!.dist;
+  while (b - a > 1) {
+    const m = (a + b) >> 1;
+    if (sts[m]!.departure <= time) a = m;
+    else b = m;
+  }
+  const from = sts[a]!;
+  const to = sts[b]!;
+  const span = to.arrival - from.departure;
+  if (time <= from.departure) return from.dist;
+  return span > 0 ? from.dist + (to.dist - from.dist) * Math.min(1, (time - from.departure) / span) : to.dist;
 }
 
 /** Scheduled seconds (after the service day's start) at a distance along the trip, between its stop times. */

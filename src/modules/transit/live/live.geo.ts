@@ -171,6 +171,48 @@ export function projectWindow(shape: ShapeGeometry, x: number, y: number, fromDi
   return answer(best);
 }
 
+/**
+ * Each pass of a window of the shape near (x, y): where a shape comes back past the same place (a loop through a
+ * station, a street driven both ways, the lanes of a park and ride) the window holds several runs of segments within
+ * `maxOffset` of the point; each run gives its nearest point, in order along the shape.
+ */
+export function passesNear(shape: ShapeGeometry, x: number, y: number, fromDist: number, toDist: number, maxOffset: number): Projection[] {
+  const { xs, dists } = shape;
+  const n = xs.length;
+  if (n < 2) {
+    const p = projectOnto(shape, x, y, fromDist, toDist);
+    return p && p.offset <= maxOffset ? [p] : [];
+  }
+  const { ys } = shape;
+  const max2 = maxOffset * maxOffset;
+  const passes: Projection[] = [];
+  // The current pass: its nearest squared offset and distance along (-1: not in a pass).
+  let best2 = -1;
+  let bestDist = 0;
+  for (let i = firstSegmentFrom(dists, n, fromDist); i < n - 1 && dists[i]! <= toDist; i++) {
+    const ax = xs[i]!;
+    const ay = ys[i]!;
+    const dx = xs[i + 1]! - ax;
+    const dy = ys[i + 1]! - ay;
+    const len2 = dx * dx + dy * dy;
+    let t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
+    if (t < 0) t = 0;
+    else if (t > 1) t = 1;
+    const ex = x - ax - t * dx;
+    const ey = y - ay - t * dy;
+    const offset2 = ex * ex + ey * ey;
+    if (offset2 > max2) {
+      if (best2 >= 0) passes.push({ dist: bestDist, offset: Math.sqrt(best2) });
+      best2 = -1;
+    } else if (best2 < 0 || offset2 < best2) {
+      best2 = offset2;
+      bestDist = dists[i]! + t * (dists[i + 1]! - dists[i]!);
+    }
+  }
+  if (best2 >= 0) passes.push({ dist: bestDist, offset: Math.sqrt(best2) });
+  return passes;
+}
+
 /** The point at a distance along the shape. */
 export function pointAt(shape: ShapeGeometry, dist: number): { x: number; y: number } {
   const { xs, ys, dists } = shape;

@@ -12,8 +12,9 @@ import type { LiveTrip, StopTimeUpdate } from './live.types.js';
  *   latest: how the real running compares with the timetable there. The timetable gives times only at stops
  *   and so a constant speed between two; the ratio learns where a segment is fast (a motorway) and where slow
  *   (ramps, the approach to a bay), and where the timetable is padded (the last stretch before a terminal). It
- *   applies to any trip on the shape at any hour; time standing at stops is left out of it (dwell is not
- *   running time, and holds differ from day to day), and a bus never learns from its own trip.
+ *   applies to any trip on the shape at any hour. Standing at stops counts in it up to 30 s a bin (boarding: the
+ *   timetable's times include it and a prediction adds none of its own); longer standing is a hold, left out (holds
+ *   differ from day to day). A bus never learns from its own trip.
  */
 
 interface BinStats {
@@ -39,9 +40,19 @@ export class TravelTimes {
   /** Per shape, per bin index. */
   private readonly shapes = new Map<string, (BinStats | undefined)[]>();
 
-  constructor(readonly binMetres: number) {}
+  /**
+   * `keptStandingSeconds`: standing at stops in a bin up to this much is boarding, part of the running time the
+   * ratio learns (the timetable's times include it, and predictions add none of their own); beyond it, a hold.
+   */
+  constructor(
+    readonly binMetres: number,
+    readonly keptStandingSeconds = 30,
+  ) {}
 
-  /** A bus took `seconds` over a bin that its timetable gives `scheduled` seconds, at a service-day hour. */
+  /**
+   * A bus took `seconds` over a bin that its timetable gives `scheduled` seconds, at a service-day hour; `dwell` of
+   * them standing at stops.
+   */
   learn(shapeId: string, bin: number, seconds: number, scheduled: number, hour: number, run: { trip: LiveTrip; base: number }, dwell = 0): void {
     // Faster than 108 km/h or slower than an hour: a jump of the match or a bus out of service, not a travel time.
     if (seconds < this.binMetres / 30 || seconds > 3600) return;
@@ -64,7 +75,8 @@ export class TravelTimes {
       }
       s.lastTrip = run.trip;
       s.lastBase = run.base;
-      s.lastRatio = Math.min(20, Math.max(seconds * 0.1, seconds - dwell) / scheduled);
+      const hold = Math.max(0, dwell - this.keptStandingSeconds);
+      s.lastRatio = Math.min(20, Math.max(seconds * 0.1, seconds - hold) / scheduled);
     }
   }
 
@@ -101,10 +113,51 @@ export interface PredictionOptions {
 }
 
 /**
+ * How a bus runs today against the model, where its stops are close together (at most `closeStopsMetres` apart:
+ * there the timetable, or what was learned, times each stretch closely enough to compare with). Kept per bus and
+ * trip as a weighted mean of log(observed ÷ predicted) over the bins it crossed (30 % to the latest), shrunk
+ * towards 1 while there are few (as if 2 bins had run at the model's pace). Far-apart stops teach it nothing: a
+ * constant speed from a timetable between stops 10 km apart says little about any one bin of a motorway.
+ */
+export class Pace {
+  static readonly closeStopsMetres = 1200;
+  /** Its effect on the travel time ahead halves about every 3.5 minutes (today's pace is today's, for a while). */
+  static readonly fadeSeconds = 300;
+  private logRatio = 0;
+  private bins = 0;
+
+  reset(): void {
+    this.logRatio = 0;
+    this.bins = 0;
+  }
+
+  /** A bin crossed in `seconds` that the model gives `predicted` seconds. */
+  observe(seconds: number, predicted: number): void {
+    if (predicted < 5 || seconds <= 0) return;
+    const r = Math.max(-0.7, Math.min(0.7, Math.log(seconds / predicted)));
+    this.logRatio = this.bins ? this.logRatio * 0.7 + r * 0.3 : r;
+    this.bins++;
+  }
+
+  /** Observed ÷ predicted running time so far (1: as the model says). */
+  factor(): number {
+    return Math.exp((this.logRatio * this.bins) / (this.bins + 2));
+  }
+
+  /** Whether a bin lies between stops close enough together for the pace to be measured there. */
+  static measurable(trip: LiveTrip, bin: number, binMetres: number): boolean {
+    const sts = trip.stopTimes;
+    const i = firstStopAfter(sts, (bin + 0.5) * binMetres);
+    return i > 0 && i < sts.length && sts[i]!.dist - sts[i - 1]!.dist <= Pace.closeStopsMetres;
+  }
+}
+
+/**
  * Arrival and departure at each coming stop of a bus at `now` (unix s); `hour` is the service-day hour of `now`.
  * Travel time to each stop: per bin, the time observed at this hour, else the timetable's × the learned ratio,
  * else the timetable's. A bus waiting at its first stop leaves at the scheduled departure; timepoints hold
- * departures. `onRouteAt`: the last fix on the shape, for a bus now off it (detour, tunnel).
+ * departures. `onRouteAt`: the last fix on the shape, for a bus now off it (detour, tunnel). `pace`: how the bus
+ * runs against that (`Pace.factor()`), applied in full to the time just ahead and fading beyond.
  */
 export function predictStops(
   times: TravelTimes,
@@ -113,6 +166,7 @@ export function predictStops(
   hour: number,
   o: PredictionOptions,
   onRouteAt = now,
+  pace = 1,
 ): { updates: StopTimeUpdate[]; scheduled: number[] } {
   const sts = m.trip.stopTimes;
   const updates: StopTimeUpdate[] = [];
@@ -132,7 +186,8 @@ export function predictStops(
     const st = sts[i]!;
     if (i > 0) {
       const prev = sts[i - 1]!;
-      clock += segmentTime(bins, b, m, prev.dist, st.dist, Math.max(dist, prev.dist), Math.max(0, st.arrival - prev.departure), hour);
+      const model = segmentTime(bins, b, m, prev.dist, st.dist, Math.max(dist, prev.dist), Math.max(0, st.arrival - prev.departure), hour);
+      clock += pace === 1 ? model : model * (1 + (pace - 1) * Math.exp(-Math.max(0, clock - now) / Pace.fadeSeconds));
     }
     const arrival = Math.round(Math.max(now, clock));
     // The bus leaves no earlier than it arrives and, at a timepoint, no earlier than the timetable says.
@@ -192,8 +247,32 @@ function segmentTime(
   return seen + perMetre * (aheadKnown + (knownMetres > 0 ? known / knownMetres : 1) * aheadUnknown);
 }
 
+/**
+ * Seconds the model (what `predictStops` uses) gives a run from `from` to `to` metres along its trip, stops' own
+ * dwell (departure − arrival) left out.
+ */
+export function modelTime(times: TravelTimes, run: { trip: LiveTrip; base: number }, from: number, to: number, hour: number): number {
+  const sts = run.trip.stopTimes;
+  const bins = times.of(run.trip.shapeId);
+  let total = 0;
+  for (let i = Math.max(1, firstStopAfter(sts, from)); i < sts.length; i++) {
+    const prev = sts[i - 1]!;
+    const st = sts[i]!;
+    if (prev.dist >= to) break;
+    const span = Math.max(0, st.arrival - prev.departure);
+    const rest = (d: number) => segmentTime(bins, times.binMetres, run, prev.dist, st.dist, Math.max(d, prev.dist), span, hour);
+    total += rest(from) - (to < st.dist ? rest(to) : 0);
+  }
+  return total;
+}
+
 export function firstStopAfter(sts: readonly { dist: number }[], dist: number): number {
-  let i = 0;
-  while (i < sts.length && sts[i]!.dist <= dist) i++;
-  return i;
+  let a = 0;
+  let b = sts.length;
+  while (a < b) {
+    const m = (a + b) >> 1;
+    if (sts[m]!.dist <= dist) a = m + 1;
+    else b = m;
+  }
+  return a;
 }
