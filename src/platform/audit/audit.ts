@@ -66,33 +66,26 @@ export function actorFields(actor: Actor | null): Pick<AuditEntry, 'actorType' |
  * on that chain; a transaction's records all go to the same chain (so one lock each, and no deadlock).
  */
 export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
-  const write = async (tx: Executor) => {
-    // platform_audit_head (migration 0011) takes this transaction's chain lock, held until the transaction ends,
-    // and only then reads the chain's last record and the next seq: its query has a snapshot of its own, taken
-    // after the lock, so it sees the previous holder's commit and two writers cannot link to the same record
-    // (seq order is chain order; a rolled-back append leaves a harmless gap). Under REPEATABLE READ the
-    // transaction's snapshot predates the lock and would fork the chain, so such transactions are refused.
-    const [head] = rowsOf<{ chain: number | string; hash: string | null; seq: number | string; isolation: string }>(
-      await tx.execute(sql`SELECT chain, hash, seq, isolation FROM platform_audit_head(${auditChains})`),
-    );
-    if (!head || head.isolation !== 'read committed') throw new Error(`recordAudit needs a READ COMMITTED transaction, not ${head?.isolation}`);
-    const chain = Number(head.chain);
-    const { hash: lastHash, seq } = head;
-    const prevHash = lastHash ?? genesisOf(chain);
-    const fields: HashedFields = {
-      seq: Number(seq),
-      at: new Date(),
-      actorType: entry.actorType,
-      actorId: entry.actorId ?? null,
-      action: entry.action,
-      resourceType: entry.resourceType ?? null,
-      resourceId: entry.resourceId ?? null,
-      outcome: entry.outcome,
-      detail: entry.detail ?? {},
-      ip: entry.ip ?? null,
-    };
-    await tx.insert(auditLog).values({ ...fields, chain, prevHash, hash: hashRecord(prevHash, fields) });
+  const at = new Date();
+  const fields: Omit<HashedFields, 'seq'> = {
+    at,
+    actorType: entry.actorType,
+    actorId: entry.actorId ?? null,
+    action: entry.action,
+    resourceType: entry.resourceType ?? null,
+    resourceId: entry.resourceId ?? null,
+    outcome: entry.outcome,
+    detail: entry.detail ?? {},
+    ip: entry.ip ?? null,
   };
+  // The record's canonical JSON without seq, which sorts last: platform_audit_append (migration 0013) adds it once it
+  // holds the chain's lock, and hashes exactly what hashRecord hashes. Lock, last link, seq and insert are one
+  // statement; the function's query sees the previous holder's commit, so two writers never link to the same record.
+  const body = canonical({ ...fields, at: at.toISOString() }).slice(0, -1);
+  const write = (tx: Executor) =>
+    tx.execute(
+      sql`SELECT platform_audit_append(${auditChains}, ${at.toISOString()}::timestamptz, ${fields.actorType}, ${fields.actorId}, ${fields.action}, ${fields.resourceType}, ${fields.resourceId}, ${fields.outcome}, ${JSON.stringify(fields.detail)}::jsonb, ${fields.ip}, ${body})`,
+    );
   // Inside a transaction already? Then write there; otherwise open one for the lock.
   if ('rollback' in executor) await write(executor);
   else await executor.transaction(write);
