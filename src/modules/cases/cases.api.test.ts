@@ -1,3 +1,5 @@
+import { verifyAuditChain } from '../../platform/audit/audit.js';
+import { invalidatePublicCaches } from '../../platform/http/page-cache.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, manualClock, type TestContext } from '../../../test/helpers.js';
 import { createUser, waitFor, type TestUser } from '../../../test/factories.js';
@@ -130,6 +132,12 @@ describe('POST /api/v1/applications', () => {
     const raced = await call(citizen, 'GET', `/api/v1/applications/${String(racing[0]!.body.id)}`);
     expect((raced.body.timeline as Json[]).map((t) => t.status)).toEqual(['submitted']);
     expect((raced.body.timeline as Json[])[0]).toMatchObject({ actorKind: 'applicant', status: 'submitted' });
+    // ... and no audit record: one cases.submit for the application, in an intact chain.
+    const { rows } = await ctx.database.query(`SELECT count(*)::int AS n FROM platform_audit_log WHERE action = 'cases.submit' AND resource_id = $1`, [
+      String(racing[0]!.body.id),
+    ]);
+    expect(Number(rows[0]?.n)).toBe(1);
+    expect((await verifyAuditChain(ctx.db)).ok).toBe(true);
   });
 
   it("applies for the applicant's own child (checked against the police's register), and refuses someone else's child as a wrong answer", async () => {
@@ -371,6 +379,41 @@ describe('journeys', () => {
         subject: { kind: 'person' },
         fields: ['permitNumber', 'permitValidUntil', 'exitRestricted'],
       });
+    }, 30_000);
+
+    it('decides a free item whose rule holds within the submission itself (the decision commits with it)', async () => {
+      // A new version of the item without a fee (versions never change; the current one is switched back after).
+      const item = (await ctx.database.query(`SELECT id, current_version FROM catalog_items WHERE code = 'hk-macao-endorsement'`)).rows[0]!;
+      const before = Number(item.current_version);
+      await ctx.database.query(
+        `INSERT INTO catalog_item_versions (item_id, version, content, search_text)
+         SELECT item_id, version + 100, jsonb_set(content, '{feeFen}', '0'), search_text FROM catalog_item_versions WHERE item_id = $1 AND version = $2`,
+        [String(item.id), before],
+      );
+      const setCurrent = async (version: number) => {
+        await ctx.database.query(`UPDATE catalog_items SET current_version = $2 WHERE id = $1`, [String(item.id), version]);
+        invalidatePublicCaches();
+      };
+      await setCurrent(before + 100);
+      try {
+        const submitted = await call(
+          citizen,
+          'POST',
+          '/api/v1/applications',
+          {
+            serviceCode: 'hk-macao-endorsement',
+            data: await tourismFor(citizen, '张丽', citizenId, { permitNumber: undefined }),
+            delivery: { method: 'window' },
+          },
+          { 'idempotency-key': 'k-register-free' },
+        );
+        expect(submitted.status, JSON.stringify(submitted.body)).toBe(201);
+        expect(submitted.body.status).toBe('approved');
+        const detail = (await call(citizen, 'GET', `/api/v1/applications/${String(submitted.body.id)}`)).body;
+        expect((detail.timeline as Json[]).map((t) => t.status)).toEqual(['submitted', 'accepted', 'under_review', 'approved']);
+      } finally {
+        await setCurrent(before);
+      }
     }, 30_000);
 
     it('does not approve a permit number that differs from the one in the register: it stays with the staff', async () => {

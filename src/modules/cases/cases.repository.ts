@@ -68,16 +68,20 @@ export async function insertApplication(ex: Executor, values: NewApplication): P
 }
 
 /**
- * Inserts a new application and its first timeline entry in one statement (one round trip instead of two): the
- * entry is inserted from what the application insert returned, so when the idempotency key was used already
- * (nothing returned) neither row is written. Returns the new row or undefined.
+ * Writes a new application with everything that comes with it in one statement: its first timeline entry, its
+ * materials and its audit record (`audit`, an auditAppend call), each from what the application insert returned.
+ * One statement is atomic on its own, so outside a transaction it needs no BEGIN and COMMIT; when the idempotency
+ * key was used already (nothing returned), nothing at all is written. Returns the new row or undefined.
  */
-export async function insertApplicationWithEntry(
+export async function insertSubmission(
   ex: Executor,
   values: NewApplication,
   entry: Omit<NewTimeline, 'applicationId' | 'id'>,
+  files: { fileId: string; material: string; field: string }[],
+  audit: SQL,
 ): Promise<ApplicationRow | undefined> {
   const inserted = ex.$with('inserted').as(ex.insert(applications).values(values).onConflictDoNothing().returning());
+  const id = sql.identifier('id');
   const columns = (['at', 'status', 'action', 'actorKind', 'actorId', 'actorDisplay', 'note', 'detail', 'dedupeKey'] as const).filter(
     (k) => entry[k] !== undefined,
   );
@@ -89,9 +93,20 @@ export async function insertApplicationWithEntry(
     columns.map((k) => sql.param(entry[k], timeline[k])),
     sql`, `,
   );
-  const first = ex.$with('first_entry', {}).as(sql`insert into ${timeline} (${names}) select ${sql.identifier('id')}, ${params} from ${inserted}`);
-  const [row] = await ex.with(inserted, first).select().from(inserted);
-  return row;
+  const first = ex.$with('first_entry', {}).as(sql`insert into ${timeline} (${names}) select ${id}, ${params} from ${inserted}`);
+  const attached = ex
+    .$with('attached', {})
+    .as(
+      sql`insert into ${materials} (application_id, file_id, material, field) select ${inserted}.${id}, m."fileId", m.material, m.field from ${inserted}, jsonb_to_recordset(${JSON.stringify(files)}::jsonb) as m("fileId" uuid, material text, field text) on conflict do nothing`,
+    );
+  // A SELECT in WITH runs only when the statement reads it: the row is joined to the audit record's seq.
+  const audited = ex.$with('audited', { seq: sql<number>`seq`.as('seq') }).as(sql`select ${audit} as seq from ${inserted}`);
+  const [row] = await ex
+    .with(inserted, first, attached, audited)
+    .select()
+    .from(inserted)
+    .innerJoin(audited, sql`true`);
+  return row?.inserted;
 }
 
 export async function findByIdempotencyKey(ex: Executor, applicantId: string, key: string): Promise<ApplicationRow | undefined> {

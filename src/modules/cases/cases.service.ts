@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../platform/auth/actor.js';
-import { actorFields, recordAudit } from '../../platform/audit/audit.js';
+import { actorFields, auditAppend, recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor, Tx } from '../../platform/db/db.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../../platform/http/errors.js';
@@ -579,67 +580,80 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
   }
   const p = await prepare(ctx, actor, input);
   const calendar = await loadCalendar(ctx.db);
+  const now = ctx.clock.now();
+  const clock = startClock(calendar, now, { promised: p.item.content.promisedLimit, legal: p.item.content.legalLimit });
+  const receiptNo = receiptNumber(now, await repo.nextReceiptSeq(ctx.db, ctx));
+  const contact = typeof p.data.contactPhone === 'string' ? p.data.contactPhone : p.delivery.method === 'courier' ? p.delivery.phone : null;
+  const draftId = input.draftId ?? null;
+  // A draft keeps its id; a new application's id is chosen here, so its audit record can name it in the same statement.
+  const id = draftId ?? randomUUID();
+  const values = {
+    id,
+    receiptNo,
+    serviceCode: p.item.code,
+    itemVersion: p.item.version,
+    departmentCode: p.item.departmentCode,
+    applicantId: actor.userId,
+    actingForEnterpriseId: p.enterprise?.id ?? null,
+    actingForUscc: p.enterprise?.uscc ?? null,
+    actingForName: p.enterprise?.name ?? null,
+    idempotencyKey: key,
+    status: 'submitted' as const,
+    data: p.data,
+    delivery: p.delivery,
+    phoneLast4: (contact || p.applicantPhone)?.slice(-4) ?? null,
+    feeFen: p.item.content.feeFen,
+    submittedAt: now,
+    promisedBy: clock.promisedBy,
+    legalBy: clock.legalBy,
+    warnAt: clock.warnAt,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const entry = { at: now, status: 'submitted', action: 'submit', actorKind: 'applicant', actorId: actor.userId, actorDisplay: actor.realName } as const;
+  const files = fileFields(p.item.content.formDefinition).flatMap((f) => {
+    const fileId = p.data[f.name];
+    return typeof fileId === 'string' ? [{ fileId, material: f.ui.material ?? f.name, field: f.name }] : [];
+  });
+  const audit: AuditEntry = {
+    ...actorFields(actor),
+    action: 'cases.submit',
+    resourceType: 'application',
+    resourceId: id,
+    outcome: 'ok',
+    detail: { serviceCode: p.item.code, version: p.item.version, receiptNo, actingFor: p.enterprise?.uscc ?? null },
+    ip: meta.ip ?? null,
+  };
+  /** The application written, or the one a request with the same key wrote first. */
+  const write = async (ex: Executor): Promise<SubmitResult> => {
+    const row = await repo.insertSubmission(ex, values, entry, files, auditAppend(audit));
+    if (row) return { id: row.id, receiptNo, status: row.status, created: true };
+    // Another request with the same key won (it committed before our insert finished waiting).
+    const existing = key ? await repo.findByIdempotencyKey(ex, actor.userId, key) : undefined;
+    if (!existing?.receiptNo) throw new ConflictError('A request with this Idempotency-Key is still being processed');
+    return { id: existing.id, receiptNo: existing.receiptNo, status: existing.status, created: false };
+  };
+  // No rule can decide at once (none, or a fee still to pay: the rules run when it is paid): one statement, its own
+  // transaction. Otherwise the decision commits with the submission.
+  const rules = p.item.content.workflowDefinition.autoDecisions ?? [];
+  if (!draftId && (rules.length === 0 || p.item.content.feeFen > 0)) return write(ctx.db);
   return ctx.db.transaction(async (tx) => {
-    const now = ctx.clock.now();
-    const clock = startClock(calendar, now, { promised: p.item.content.promisedLimit, legal: p.item.content.legalLimit });
-    const receiptNo = receiptNumber(now, await repo.nextReceiptSeq(tx, ctx));
-    const contact = typeof p.data.contactPhone === 'string' ? p.data.contactPhone : p.delivery.method === 'courier' ? p.delivery.phone : null;
-    const values = {
-      receiptNo,
-      serviceCode: p.item.code,
-      itemVersion: p.item.version,
-      departmentCode: p.item.departmentCode,
-      applicantId: actor.userId,
-      actingForEnterpriseId: p.enterprise?.id ?? null,
-      actingForUscc: p.enterprise?.uscc ?? null,
-      actingForName: p.enterprise?.name ?? null,
-      idempotencyKey: key,
-      status: 'submitted' as const,
-      data: p.data,
-      delivery: p.delivery,
-      phoneLast4: (contact || p.applicantPhone)?.slice(-4) ?? null,
-      feeFen: p.item.content.feeFen,
-      submittedAt: now,
-      promisedBy: clock.promisedBy,
-      legalBy: clock.legalBy,
-      warnAt: clock.warnAt,
-      createdAt: now,
-      updatedAt: now,
-    };
-    const who: TimelineActor = { kind: 'applicant', id: actor.userId, display: actor.realName };
-    const entry = { at: now, status: 'submitted', action: 'submit', actorKind: who.kind, actorId: who.id, actorDisplay: who.display } as const;
     let row: ApplicationRow | undefined;
-    const draftId = input.draftId ?? null;
     if (draftId) {
       const draft = uuidPattern.test(draftId) ? await repo.findApplication(tx, draftId) : undefined;
       if (!draft || draft.applicantId !== actor.userId || draft.status !== 'draft') throw new NotFoundError('No such draft');
       row = await repo.updateIfVersion(tx, draft.id, draft.version, { ...values, createdAt: draft.createdAt });
       if (!row) throw new ConflictError('The draft changed meanwhile');
       await repo.insertTimeline(tx, { applicationId: row.id, ...entry });
+      for (const f of files) await repo.insertMaterial(tx, { applicationId: row.id, ...f });
+      await recordAudit(tx, audit);
     } else {
-      row = await repo.insertApplicationWithEntry(tx, values, entry);
-      if (!row) {
-        // Another request with the same key won (it committed before our insert finished waiting).
-        const existing = key ? await repo.findByIdempotencyKey(tx, actor.userId, key) : undefined;
-        if (!existing?.receiptNo) throw new ConflictError('A request with this Idempotency-Key is still being processed');
-        return { id: existing.id, receiptNo: existing.receiptNo, status: existing.status, created: false };
-      }
+      const written = await write(tx);
+      if (!written.created) return written;
+      row = await repo.findApplication(tx, written.id);
     }
-    for (const f of fileFields(p.item.content.formDefinition)) {
-      const fileId = p.data[f.name];
-      if (typeof fileId === 'string') await repo.insertMaterial(tx, { applicationId: row.id, fileId, material: f.ui.material ?? f.name, field: f.name });
-    }
-    await recordAudit(tx, {
-      ...actorFields(actor),
-      action: 'cases.submit',
-      resourceType: 'application',
-      resourceId: row.id,
-      outcome: 'ok',
-      detail: { serviceCode: row.serviceCode, version: row.itemVersion, receiptNo, actingFor: row.actingForUscc },
-      ip: meta.ip ?? null,
-    });
-    const final = await runAutoDecisions(ctx, tx, row, p.item);
-    return { id: row.id, receiptNo, status: final.status, created: true };
+    const final = await runAutoDecisions(ctx, tx, row!, p.item);
+    return { id: row!.id, receiptNo, status: final.status, created: true };
   });
 }
 

@@ -11,7 +11,16 @@ export const catalogModule: AppModule = {
   seed: (ctx) => seedCatalog(ctx.db),
 };
 
-export { cachedCurrentItem, getCurrentItem, getItemVersion, listDepartments, listLifeEvents, findServices, seedCatalog, type CatalogItem } from './catalog.service.js';
+export {
+  cachedCurrentItem,
+  getCurrentItem,
+  getItemVersion,
+  listDepartments,
+  listLifeEvents,
+  findServices,
+  seedCatalog,
+  type CatalogItem,
+} from './catalog.service.js';
 export { departmentSeed, type DepartmentSeed } from './catalog.seed-departments.js';
 export { itemSeed, type ItemSeed } from './catalog.seed-items.js';
 export { setApplyPath, applyPathOf } from './catalog.apply-paths.js';

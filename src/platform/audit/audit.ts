@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { asc, gt, sql } from 'drizzle-orm';
+import { asc, gt, sql, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/db.js';
 import { auditLog } from '../platform.schema.js';
 import type { Actor } from '../auth/actor.js';
@@ -61,11 +61,14 @@ export function actorFields(actor: Actor | null): Pick<AuditEntry, 'actorType' |
 }
 
 /**
- * Appends to the hash-chained audit log. Pass the business transaction so the record commits (or not)
- * with the change it describes. Appends to one chain are serialised by a transaction-scoped advisory lock
- * on that chain; a transaction's records all go to the same chain (so one lock each, and no deadlock).
+ * The call that appends `entry` to the hash-chained audit log, as an SQL expression (its value is the record's seq),
+ * for a statement that writes the change it describes in the same transaction (cases' submission does).
+ * platform_audit_append (migration 0013) takes the transaction's chain lock, held until the transaction ends, then
+ * reads the chain's last hash and the next seq in a query that sees the previous holder's commit (so two writers
+ * never link to the same record), and inserts the record. It is sent the record's canonical JSON without seq,
+ * which sorts last, and hashes exactly what hashRecord hashes.
  */
-export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
+export function auditAppend(entry: AuditEntry): SQL {
   const at = new Date();
   const fields: Omit<HashedFields, 'seq'> = {
     at,
@@ -78,17 +81,17 @@ export async function recordAudit(executor: Executor, entry: AuditEntry): Promis
     detail: entry.detail ?? {},
     ip: entry.ip ?? null,
   };
-  // The record's canonical JSON without seq, which sorts last: platform_audit_append (migration 0013) adds it once it
-  // holds the chain's lock, and hashes exactly what hashRecord hashes. Lock, last link, seq and insert are one
-  // statement; the function's query sees the previous holder's commit, so two writers never link to the same record.
   const body = canonical({ ...fields, at: at.toISOString() }).slice(0, -1);
-  const write = (tx: Executor) =>
-    tx.execute(
-      sql`SELECT platform_audit_append(${auditChains}, ${at.toISOString()}::timestamptz, ${fields.actorType}, ${fields.actorId}, ${fields.action}, ${fields.resourceType}, ${fields.resourceId}, ${fields.outcome}, ${JSON.stringify(fields.detail)}::jsonb, ${fields.ip}, ${body})`,
-    );
-  // Inside a transaction already? Then write there; otherwise open one for the lock.
-  if ('rollback' in executor) await write(executor);
-  else await executor.transaction(write);
+  return sql`platform_audit_append(${auditChains}, ${at.toISOString()}::timestamptz, ${fields.actorType}, ${fields.actorId}, ${fields.action}, ${fields.resourceType}, ${fields.resourceId}, ${fields.outcome}, ${JSON.stringify(fields.detail)}::jsonb, ${fields.ip}, ${body})`;
+}
+
+/**
+ * Appends to the hash-chained audit log. Pass the business transaction so the record commits (or not) with the
+ * change it describes; a transaction's records all go to the same chain (so one lock each, and no deadlock).
+ * Outside a transaction the one statement is a transaction of its own.
+ */
+export async function recordAudit(executor: Executor, entry: AuditEntry): Promise<void> {
+  await executor.execute(sql`SELECT ${auditAppend(entry)}`);
 }
 
 /** Drizzle's execute() returns rows directly on some drivers and {rows} on others. */
