@@ -15,6 +15,9 @@ import type { LiveTrip, StopTimeUpdate } from './live.types.js';
  *   applies to any trip on the shape at any hour. Standing at stops counts in it up to 30 s a bin (boarding: the
  *   timetable's times include it and a prediction adds none of its own); longer standing is a hold, left out (holds
  *   differ from day to day). A bus never learns from its own trip.
+ *
+ * The bins outlive a restart: the live service saves the changed ones every 5 minutes and at stop, and puts them back
+ * at start (`takeChanged`, `restore`; live.learned.ts).
  */
 
 interface BinStats {
