@@ -1,5 +1,5 @@
 import { passesNear, projectOnto, projectWindow, projector, type Projection, type Projector } from './live.geo.js';
-import { firstStopAfter, modelTime, Pace, predictStops, TravelTimes } from './live.predict.js';
+import { firstStopAfter, modelTime, Pace, predictStops, TravelTimes, type LearnedBin } from './live.predict.js';
 import { addDays, formatGtfsTime, localParts, serviceDayStart } from './live.time.js';
 import type { Arrival, LiveFrequency, LiveNetwork, LiveShape, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
 
@@ -32,6 +32,12 @@ export const defaultEngineOptions: EngineOptions = {
   horizonSeconds: 3 * 3600,
   dwellSeconds: 0,
 };
+
+/** A learned bin as saved per agency (live.learned.ts). */
+export interface SavedBin extends Omit<LearnedBin, 'lastTrip'> {
+  agencyCode: string;
+  lastTripId: string | null;
+}
 
 interface Match {
   trip: LiveTrip;
@@ -194,6 +200,44 @@ export class LiveEngine {
     });
     // Matches refer to the old network's trips: re-match from the next position.
     for (const v of this.vehicles.values()) if (v.agencyCode === net.agencyCode) this.clearMatch(v);
+  }
+
+  /**
+   * The learned travel-time bins changed since the last call, for saving: once per agency whose network has the
+   * shape (shapes no network has any more are left out), the latest run named by its trip id.
+   */
+  takeChangedTravelTimes(): SavedBin[] {
+    const out: SavedBin[] = [];
+    for (const { lastTrip, ...b } of this.travelTimes.takeChanged())
+      for (const [agencyCode, { net }] of this.networks) if (net.shapes.has(b.shapeId)) out.push({ ...b, agencyCode, lastTripId: lastTrip?.id ?? null });
+    return out;
+  }
+
+  /** Bins whose saving failed: saved again next time. */
+  markTravelTimesChanged(bins: readonly { shapeId: string; bin: number }[]): void {
+    for (const b of bins) this.travelTimes.markChanged(b.shapeId, b.bin);
+  }
+
+  /**
+   * Puts back saved bins, on the networks set: a bin of a shape its agency's network no longer has is skipped, a
+   * latest run's trip id becomes that network's trip (one the feed no longer has is dropped). Returns how many bins.
+   */
+  restoreTravelTimes(saved: readonly SavedBin[]): number {
+    let restored = 0;
+    for (const b of saved) {
+      const net = this.networks.get(b.agencyCode)?.net;
+      if (!net?.shapes.has(b.shapeId)) continue;
+      const trip = b.lastTripId === null ? null : net.trips.get(b.lastTripId);
+      const gone = b.lastTripId !== null && (!trip || trip.shapeId !== b.shapeId);
+      this.travelTimes.restore({ ...b, lastTrip: gone ? null : (trip ?? null) }, gone);
+      restored++;
+    }
+    return restored;
+  }
+
+  /** While the stored positions are replayed at start: crossings already in a restored bin are not learned twice. */
+  set replayingStored(on: boolean) {
+    this.travelTimes.replaying = on;
   }
 
   network(agencyCode: string): LiveNetwork | undefined {
@@ -625,7 +669,7 @@ export class LiveEngine {
         const hour = hourOf(c.time, m, net);
         // What the model would have predicted for the bin, before this bus's own time teaches it.
         if (Pace.measurable(m.trip, k - 1, b)) v.pace.observe(time - c.time, modelTime(this.travelTimes, m, (k - 1) * b, k * b, hour));
-        this.travelTimes.learn(shapeId, k - 1, time - c.time, scheduledAt(m.trip, k * b) - scheduledAt(m.trip, (k - 1) * b), hour, m, v.dwell);
+        this.travelTimes.learn(shapeId, k - 1, time - c.time, scheduledAt(m.trip, k * b) - scheduledAt(m.trip, (k - 1) * b), hour, m, v.dwell, time);
       }
       v.dwell = 0;
       v.crossing = { shapeId, boundary: k, time };

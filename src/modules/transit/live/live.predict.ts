@@ -15,6 +15,9 @@ import type { LiveTrip, StopTimeUpdate } from './live.types.js';
  *   applies to any trip on the shape at any hour. Standing at stops counts in it up to 30 s a bin (boarding: the
  *   timetable's times include it and a prediction adds none of its own); longer standing is a hold, left out (holds
  *   differ from day to day). A bus never learns from its own trip.
+ *
+ * The bins outlive a restart: the live service saves the changed ones every 5 minutes and at stop, and puts them back
+ * at start (`takeChanged`, `restore`; live.learned.ts).
  */
 
 interface BinStats {
@@ -27,6 +30,23 @@ interface BinStats {
   lastTrip: LiveTrip | null;
   lastBase: number;
   lastRatio: number;
+  /** Unix time of the newest crossing learned (saved with the bin). */
+  learnedAt: number;
+  /** As loaded from the saved state: the replay of stored positions at start skips crossings up to it (learned already). */
+  restoredThrough: number;
+}
+
+/** A bin's learned state as saved and loaded (live.learned.ts); `byHour` as [hour, seconds, n]. */
+export interface LearnedBin {
+  shapeId: string;
+  bin: number;
+  byHour: [number, number, number][];
+  ratio: number;
+  ratioN: number;
+  lastTrip: LiveTrip | null;
+  lastBase: number;
+  lastRatio: number;
+  learnedAt: number;
 }
 
 /** The bin's ratio for a run (its own contribution left out), or -1 when none. */
@@ -39,6 +59,10 @@ function ratioFor(s: BinStats | undefined, trip: LiveTrip, base: number): number
 export class TravelTimes {
   /** Per shape, per bin index. */
   private readonly shapes = new Map<string, (BinStats | undefined)[]>();
+  /** Bins changed since the last `takeChanged()`, per shape. */
+  private readonly changed = new Map<string, Set<number>>();
+  /** While the stored positions are replayed at start: crossings a loaded bin has learned already are skipped. */
+  replaying = false;
 
   /**
    * `keptStandingSeconds`: standing at stops in a bin up to this much is boarding, part of the running time the
@@ -51,15 +75,18 @@ export class TravelTimes {
 
   /**
    * A bus took `seconds` over a bin that its timetable gives `scheduled` seconds, at a service-day hour; `dwell` of
-   * them standing at stops.
+   * them standing at stops; `at`: unix time the bus left the bin.
    */
-  learn(shapeId: string, bin: number, seconds: number, scheduled: number, hour: number, run: { trip: LiveTrip; base: number }, dwell = 0): void {
+  learn(shapeId: string, bin: number, seconds: number, scheduled: number, hour: number, run: { trip: LiveTrip; base: number }, dwell = 0, at = 0): void {
     // Faster than 108 km/h or slower than an hour: a jump of the match or a bus out of service, not a travel time.
     if (seconds < this.binMetres / 30 || seconds > 3600) return;
     let list = this.shapes.get(shapeId);
     if (!list) this.shapes.set(shapeId, (list = []));
     let s = list[bin];
-    if (!s) list[bin] = s = { byHour: new Map(), ratio: 0, ratioN: 0, lastTrip: null, lastBase: 0, lastRatio: 0 };
+    if (!s) list[bin] = s = { byHour: new Map(), ratio: 0, ratioN: 0, lastTrip: null, lastBase: 0, lastRatio: 0, learnedAt: 0, restoredThrough: 0 };
+    else if (this.replaying && at <= s.restoredThrough) return;
+    if (at > s.learnedAt) s.learnedAt = at;
+    this.markChanged(shapeId, bin);
     const h = s.byHour.get(hour);
     if (!h) s.byHour.set(hour, { seconds, n: 1 });
     else {
@@ -83,6 +110,63 @@ export class TravelTimes {
   /** The bins of a shape (undefined until a bus has crossed one). */
   of(shapeId: string): readonly (BinStats | undefined)[] | undefined {
     return this.shapes.get(shapeId);
+  }
+
+  markChanged(shapeId: string, bin: number): void {
+    let set = this.changed.get(shapeId);
+    if (!set) this.changed.set(shapeId, (set = new Set()));
+    set.add(bin);
+  }
+
+  /** A copy of each bin changed since the last call (to be saved); they count as unchanged from now on. */
+  takeChanged(): LearnedBin[] {
+    const out: LearnedBin[] = [];
+    for (const [shapeId, bins] of this.changed) {
+      const list = this.shapes.get(shapeId);
+      for (const bin of bins) {
+        const s = list?.[bin];
+        if (!s) continue;
+        out.push({
+          shapeId,
+          bin,
+          byHour: [...s.byHour].map(([hour, h]) => [hour, h.seconds, h.n]),
+          ratio: s.ratio,
+          ratioN: s.ratioN,
+          lastTrip: s.lastTrip,
+          lastBase: s.lastBase,
+          lastRatio: s.lastRatio,
+          learnedAt: s.learnedAt,
+        });
+      }
+    }
+    this.changed.clear();
+    return out;
+  }
+
+  /**
+   * Puts back a bin as saved. `tripGone`: its latest run was of a trip the current feed no longer has; that run then
+   * joins the ratio (no bus can be on that trip, so none need be kept from its own time), as the next run would have
+   * made it, and every trip is predicted from the bin as before.
+   */
+  restore(state: LearnedBin, tripGone = false): void {
+    let list = this.shapes.get(state.shapeId);
+    if (!list) this.shapes.set(state.shapeId, (list = []));
+    const s: BinStats = {
+      byHour: new Map(state.byHour.map(([hour, seconds, n]) => [hour, { seconds, n }])),
+      ratio: state.ratio,
+      ratioN: state.ratioN,
+      lastTrip: state.lastTrip,
+      lastBase: state.lastBase,
+      lastRatio: state.lastRatio,
+      learnedAt: state.learnedAt,
+      restoredThrough: state.learnedAt,
+    };
+    if (tripGone) {
+      s.ratio = s.ratioN ? s.ratio * 0.7 + s.lastRatio * 0.3 : s.lastRatio;
+      s.ratioN++;
+      s.lastTrip = null;
+    }
+    list[state.bin] = s;
   }
 }
 

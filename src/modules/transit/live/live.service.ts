@@ -7,6 +7,7 @@ import { fromTransitNetwork } from './live.network.js';
 import { PositionStore, purgePositions, recentPositions, type CopyFn } from './live.store.js';
 import { startMqttIngest } from './live.mqtt.js';
 import { startGtfsRtPolling } from './live.gtfsrt.js';
+import { loadTravelTimes, saveTravelTimes } from './live.learned.js';
 import type { Arrival, LiveNetwork, LiveVehicle, PositionInput } from './live.types.js';
 
 /** The clock of the live view: the wall clock, or in replay mode the time of the newest ingested position. */
@@ -29,12 +30,17 @@ export interface LiveRuntime {
   reloadNetworks(): Promise<void>;
   /** Replaces one agency's network directly (tests, tools). */
   setNetwork(net: LiveNetwork): void;
+  /** Writes the learned travel-time bins changed since the last write (every 5 minutes and at stop); returns how many. */
+  saveTravelTimes(): Promise<number>;
   stop(): Promise<void>;
   /** Background work started by start(): stopped by stop(). */
   onStop(fn: () => Promise<void> | void): void;
 }
 
 const runtimes = new WeakMap<AppContext, LiveRuntime>();
+
+/** How often the learned travel times changed since are saved (a restart loses at most this much learning). */
+const travelTimesSaveMs = 5 * 60_000;
 
 export function liveOf(ctx: AppContext): LiveRuntime {
   let rt = runtimes.get(ctx);
@@ -61,6 +67,20 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     if (persist) store.add(agencyCode, p, v);
   });
   const stoppers: (() => Promise<void> | void)[] = [];
+  let started = false;
+  let saving: Promise<number> | null = null;
+  const saveLearned = async (): Promise<number> => {
+    const bins = engine.takeChangedTravelTimes();
+    if (!bins.length) return 0;
+    try {
+      await saveTravelTimes((text, values) => ctx.database.query(text, values), bins);
+      return bins.length;
+    } catch (error) {
+      engine.markTravelTimesChanged(bins);
+      ctx.log.error({ err: error, bins: bins.length }, 'transit live: learned travel times could not be saved');
+      return 0;
+    }
+  };
   let activeFeeds = '';
   const reloadNetworks = async () => {
     const rows = await ctx.db.select({ id: feeds.id, agencyCode: feeds.agencyCode }).from(feeds).where(eq(feeds.active, true));
@@ -82,10 +102,21 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     subscribe: (routeId, listener) => engine.subscribe(routeId, listener),
     reloadNetworks,
     setNetwork: (net) => engine.setNetwork(net),
+    // One write at a time (the timer and a shutdown may meet); a call during a write waits for it and writes what is left.
+    async saveTravelTimes() {
+      while (saving) await saving;
+      saving = saveLearned();
+      try {
+        return await saving;
+      } finally {
+        saving = null;
+      }
+    },
     onStop: (fn) => stoppers.push(fn),
     async stop() {
       for (const fn of stoppers.splice(0).reverse()) await fn();
       await store.stop();
+      if (started) await rt.saveTravelTimes();
     },
   };
   // Restore: the newest position of each vehicle heard within the timeout (not stored again).
@@ -101,16 +132,32 @@ function createRuntime(ctx: AppContext): LiveRuntime {
     } catch (error) {
       ctx.log.error({ err: error }, 'transit live: vehicle assignments could not be read');
     }
-    // The last hours of positions (at most 200,000) rebuild the learned travel times, then the newest of each vehicle its state.
+    // The learned travel times as last saved (by this instance or another), on the networks just loaded.
+    try {
+      const restored = engine.restoreTravelTimes(await loadTravelTimes(ctx.db));
+      if (restored) ctx.log.info({ bins: restored }, 'transit live: learned travel times loaded');
+    } catch (error) {
+      ctx.log.error({ err: error }, 'transit live: learned travel times could not be loaded');
+    }
+    // The last hours of positions (at most 200,000) add to them what was learned after the save (crossings of a bin up
+    // to its save are skipped), then the newest position of each vehicle rebuilds its state.
     const since = clock.mode === 'replay' ? 0 : wall() - Math.max(3 * 3600, ctx.config.transitVehicleTimeoutSeconds);
     const latest = await recentPositions(ctx.db, Math.max(0, since), 200_000);
     persist = false;
+    engine.replayingStored = true;
     try {
       for (const p of latest) engine.ingest(p.agencyCode, [p]);
     } finally {
       persist = true;
+      engine.replayingStored = false;
     }
+    started = true;
     store.start();
+    // A timer of this instance rather than a job: each instance saves what it learned itself, which a job run by
+    // whichever worker takes it could not reach.
+    const saveTimer = setInterval(() => void rt.saveTravelTimes(), travelTimesSaveMs);
+    saveTimer.unref();
+    stoppers.push(() => clearInterval(saveTimer));
     if (ctx.config.mqttUrl) {
       try {
         const mqttIngest = await startMqttIngest(
