@@ -35,6 +35,8 @@ export interface OpenLoopResult {
   /** Answered requests per second of the run (2xx or not). */
   requestsPerSecond: number;
   sent: number;
+  /** Requests answered (2xx or not). */
+  answered: number;
   p50: number;
   p99: number;
   max: number;
@@ -121,6 +123,7 @@ async function run(o: OpenLoopOptions): Promise<OpenLoopResult> {
   return {
     requestsPerSecond: latencies.length / elapsed,
     sent,
+    answered: latencies.length,
     p50: quantile(latencies, 0.5),
     p99: quantile(latencies, 0.99),
     max: latencies.at(-1) ?? 0,

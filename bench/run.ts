@@ -18,7 +18,9 @@
  * Environment: BENCH_DURATION (seconds per target, default 10), BENCH_WARMUP (seconds, default 2),
  * BENCH_CONNECTIONS (default 50), DATABASE_URL (also run on that PostgreSQL server), LOG_LEVEL (default warn).
  */
+import { readFileSync, readdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
 import type { AddressInfo } from 'node:net';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
@@ -57,6 +59,12 @@ interface Measurement {
   p99: number;
   non2xx: number;
   errors: number;
+  /** Requests answered in the measured run. */
+  answered: number;
+  /** Milliseconds the servers' event loop was busy per answered request (PGlite's work included: it runs there). */
+  loopMs?: number;
+  /** CPU milliseconds of this machine's PostgreSQL processes per answered request; absent without /proc. */
+  postgresMs?: number;
 }
 
 type LoadTarget = Pick<Target, 'method' | 'body' | 'headers' | 'idReplacement' | 'rate'>;
@@ -78,7 +86,7 @@ async function load(url: string, target: LoadTarget, time: number): Promise<Omit
       ...(target.body ? { body: target.body } : {}),
       ...(target.idReplacement ? { idReplacement: true } : {}),
     });
-    return { requestsPerSecond: r.requestsPerSecond, p99: r.p99, non2xx: r.non2xx, errors: r.errors };
+    return { requestsPerSecond: r.requestsPerSecond, p99: r.p99, non2xx: r.non2xx, errors: r.errors, answered: r.answered };
   }
   const r = await autocannon({
     url,
@@ -91,7 +99,7 @@ async function load(url: string, target: LoadTarget, time: number): Promise<Omit
     ...(Object.keys(headers).length ? { headers } : {}),
     ...(target.idReplacement ? { idReplacement: true } : {}),
   });
-  return { requestsPerSecond: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts };
+  return { requestsPerSecond: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, answered: r.requests.total };
 }
 
 /** Waits until the server has answered every request it took (autocannon stops without waiting for them). */
@@ -103,10 +111,41 @@ async function measure(name: string, url: string, target: LoadTarget = {}, drain
   await load(url, target, warmup);
   // Sign-in queues argon2 work: let the warm-up's backlog finish so it does not slow the measured run.
   await drain();
+  const loop0 = performance.eventLoopUtilization();
+  const postgres0 = postgresCpuMs();
   const r = await load(url, target, duration);
   await drain();
+  const busy = performance.eventLoopUtilization(loop0).active;
+  const postgres = postgresCpuMs();
   process.stderr.write(` ${Math.round(r.requestsPerSecond)} req/s\n`);
-  return { name, ...r };
+  const per = (ms: number) => (r.answered ? ms / r.answered : 0);
+  return { name, ...r, loopMs: per(busy), ...(postgres0 !== null && postgres !== null ? { postgresMs: per(postgres - postgres0) } : {}) };
+}
+
+/**
+ * CPU milliseconds used so far by this machine's PostgreSQL processes (their utime and stime in /proc, at the usual
+ * 100 ticks a second), or null where there is no /proc. With the server on 127.0.0.1 that is the database's share
+ * of each request; PGlite runs in the event loop instead.
+ */
+function postgresCpuMs(): number | null {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // ended meanwhile
+      }
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+  } catch {
+    return null;
+  }
+  return ticks * 10;
 }
 
 /** A Fastify instance with one route and nothing else: the ceiling for this machine and this load generator. */
@@ -235,9 +274,10 @@ const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - [...s].leng
 const padLeft = (s: string, n: number) => ' '.repeat(Math.max(0, n - s.length)) + s;
 
 function table(title: string, rows: Measurement[], bare: Measurement): string {
-  const header = `${pad('target', 40)}${padLeft('req/s', 10)}${padLeft('p99 ms', 9)}${padLeft('vs bare', 9)}${padLeft('non-2xx', 9)}${padLeft('errors', 8)}`;
+  const header = `${pad('target', 40)}${padLeft('req/s', 10)}${padLeft('p99 ms', 9)}${padLeft('vs bare', 9)}${padLeft('non-2xx', 9)}${padLeft('errors', 8)}${padLeft('loop ms/req', 13)}${padLeft('pg ms/req', 11)}`;
+  const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(3));
   const line = (m: Measurement) =>
-    `${pad(m.name, 40)}${padLeft(m.requestsPerSecond.toFixed(0), 10)}${padLeft(m.p99.toFixed(1), 9)}${padLeft(`${((100 * m.requestsPerSecond) / bare.requestsPerSecond).toFixed(1)}%`, 9)}${padLeft(String(m.non2xx), 9)}${padLeft(String(m.errors), 8)}`;
+    `${pad(m.name, 40)}${padLeft(m.requestsPerSecond.toFixed(0), 10)}${padLeft(m.p99.toFixed(1), 9)}${padLeft(`${((100 * m.requestsPerSecond) / bare.requestsPerSecond).toFixed(1)}%`, 9)}${padLeft(String(m.non2xx), 9)}${padLeft(String(m.errors), 8)}${padLeft(ms(m.loopMs), 13)}${padLeft(ms(m.postgresMs), 11)}`;
   return [title, header, '-'.repeat(header.length), line(bare), ...rows.map(line)].join('\n');
 }
 
