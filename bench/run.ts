@@ -119,16 +119,16 @@ async function measure(name: string, url: string, target: LoadTarget = {}, drain
   const postgres = postgresCpuMs();
   process.stderr.write(` ${Math.round(r.requestsPerSecond)} req/s\n`);
   const per = (ms: number) => (r.answered ? ms / r.answered : 0);
-  return { name, ...r, loopMs: per(busy), ...(postgres0 !== null && postgres !== null ? { postgresMs: per(postgres - postgres0) } : {}) };
+  return { name, ...r, loopMs: per(busy), ...(postgres0 && postgres ? { postgresMs: per(postgresCpuBetween(postgres0, postgres)) } : {}) };
 }
 
 /**
- * CPU milliseconds used so far by this machine's PostgreSQL processes (their utime and stime in /proc, at the usual
- * 100 ticks a second), or null where there is no /proc. With the server on 127.0.0.1 that is the database's share
- * of each request; PGlite runs in the event loop instead.
+ * CPU milliseconds used so far by each of this machine's PostgreSQL processes (utime and stime in /proc, at the
+ * usual 100 ticks a second), or null where there is no /proc. With the server on 127.0.0.1 that is the database's
+ * share of each request; PGlite runs in the event loop instead.
  */
-function postgresCpuMs(): number | null {
-  let ticks = 0;
+function postgresCpuMs(): Map<string, number> | null {
+  const byPid = new Map<string, number>();
   try {
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
@@ -140,12 +140,19 @@ function postgresCpuMs(): number | null {
       }
       if (!stat.includes('(postgres)')) continue;
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
+      byPid.set(pid, (Number(fields[11]) + Number(fields[12])) * 10);
     }
   } catch {
     return null;
   }
-  return ticks * 10;
+  return byPid;
+}
+
+/** CPU milliseconds the PostgreSQL processes used between two readings (a process that ended meanwhile is not counted). */
+function postgresCpuBetween(before: Map<string, number>, after: Map<string, number>): number {
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
 }
 
 /** A Fastify instance with one route and nothing else: the ceiling for this machine and this load generator. */
