@@ -13,6 +13,7 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { Pool } from 'undici';
+import { seededRandom } from '../src/platform/random.js';
 
 export interface OpenLoopOptions {
   url: string;
@@ -59,25 +60,13 @@ export function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
   });
 }
 
-/** A small deterministic generator (mulberry32): the same seed gives the same arrival times. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The q-quantile (0–1) of sorted values. */
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 
 async function run(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const url = new URL(o.url);
   const pool = new Pool(url.origin, { connections: o.maxConnections ?? 256, pipelining: 1 });
-  const next = random(o.seed ?? 1);
+  const next = seededRandom(o.seed ?? 1);
   const latencies: number[] = [];
   let non2xx = 0;
   let errors = 0;

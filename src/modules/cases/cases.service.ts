@@ -624,10 +624,8 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
     detail: { serviceCode: p.item.code, version: p.item.version, receiptNo, actingFor: p.enterprise?.uscc ?? null },
     ip: meta.ip ?? null,
   };
-  /** The application written, or the one a request with the same key wrote first. */
-  const write = async (ex: Executor): Promise<SubmitResult> => {
-    const row = await repo.insertSubmission(ex, values, entry, files, auditAppend(audit));
-    if (row) return { id: row.id, receiptNo, status: row.status, created: true };
+  /** When the insert wrote nothing: the application a request with the same key wrote first. */
+  const firstWithKey = async (ex: Executor): Promise<SubmitResult> => {
     // Another request with the same key won (it committed before our insert finished waiting).
     const existing = key ? await repo.findByIdempotencyKey(ex, actor.userId, key) : undefined;
     if (!existing?.receiptNo) throw new ConflictError('A request with this Idempotency-Key is still being processed');
@@ -636,7 +634,10 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
   // No rule can decide at once (none, or a fee still to pay: the rules run when it is paid): one statement, its own
   // transaction. Otherwise the decision commits with the submission.
   const rules = p.item.content.workflowDefinition.autoDecisions ?? [];
-  if (!draftId && (rules.length === 0 || p.item.content.feeFen > 0)) return write(ctx.db);
+  if (!draftId && (rules.length === 0 || p.item.content.feeFen > 0)) {
+    const row = await repo.insertSubmission(ctx.db, values, entry, files, auditAppend(audit));
+    return row ? { id: row.id, receiptNo, status: row.status, created: true } : firstWithKey(ctx.db);
+  }
   return ctx.db.transaction(async (tx) => {
     let row: ApplicationRow | undefined;
     if (draftId) {
@@ -648,12 +649,11 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
       for (const f of files) await repo.insertMaterial(tx, { applicationId: row.id, ...f });
       await recordAudit(tx, audit);
     } else {
-      const written = await write(tx);
-      if (!written.created) return written;
-      row = await repo.findApplication(tx, written.id);
+      row = await repo.insertSubmission(tx, values, entry, files, auditAppend(audit));
+      if (!row) return firstWithKey(tx);
     }
-    const final = await runAutoDecisions(ctx, tx, row!, p.item);
-    return { id: row!.id, receiptNo, status: final.status, created: true };
+    const final = await runAutoDecisions(ctx, tx, row, p.item);
+    return { id: row.id, receiptNo, status: final.status, created: true };
   });
 }
 

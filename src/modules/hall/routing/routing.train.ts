@@ -2,6 +2,7 @@
  * Training: TF-IDF over word and character n-gram features, multinomial logistic regression fitted by
  * stochastic gradient descent with L2 regularisation; deterministic for a given seed.
  */
+import { seededRandom } from '../../../platform/random.js';
 import { extractFeatures, type FeatureOptions } from './routing.features.js';
 import { loadModel, predictTokens, softmax, vectorize, type RoutingModel } from './routing.model.js';
 
@@ -34,18 +35,6 @@ export const DEFAULT_TRAIN_OPTIONS: TrainOptions = {
   seed: 20201,
   averageFrom: 1000,
 };
-
-/** Small fast deterministic PRNG (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
