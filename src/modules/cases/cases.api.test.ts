@@ -8,7 +8,7 @@ import { sql } from 'drizzle-orm';
 import { exchangeModule, listDataUse, resetProductProviders, setProductProvider, type ProductProvider } from '../exchange/index.js';
 import { getItemVersion } from '../catalog/index.js';
 import { findApplication } from './cases.repository.js';
-import { systemFacts } from './cases.service.js';
+import { keyedApplicationId, systemFacts } from './cases.service.js';
 import { courierTo, createCompany, endorsementData, prepareCases, residentId, setIdNumber, tinyJpeg, tinyPng } from './cases.testkit.js';
 
 let app: App;
@@ -121,6 +121,9 @@ describe('POST /api/v1/applications', () => {
     const again = await submitEndorsement({}, 'k-retry');
     expect(again.status).toBe(201);
     expect(again.body).toEqual(first.body);
+    // Its id is named by the applicant and the key: a retry finds it by primary key (see the VAT test: another
+    // applicant's 'k-retry' is an application of their own).
+    expect(first.body.id).toBe(keyedApplicationId(citizen.id, 'k-retry'));
     const racing = await Promise.all([1, 2, 3, 4, 5].map(() => submitEndorsement({}, 'k-race')));
     expect(new Set(racing.map((r) => r.status))).toEqual(new Set([201]));
     expect(new Set(racing.map((r) => r.body.id)).size).toBe(1);
@@ -534,10 +537,13 @@ describe('journeys', () => {
       'POST',
       '/api/v1/applications',
       { serviceCode: 'vat-invoice-stock', actingFor: companyUscc, data, delivery: courierTo('李强', accountant.phone ?? '') },
-      { 'idempotency-key': 'vat-1' },
+      // The key the citizen used in the retry test: keys are the applicant's own.
+      { 'idempotency-key': 'k-retry' },
     );
     expect(res.status, JSON.stringify(res.body)).toBe(201);
     const id = String(res.body.id);
+    expect(res.body.status).toBe('submitted');
+    expect(id).toBe(keyedApplicationId(accountant.id, 'k-retry'));
     // Promised within 4 working hours.
     const shown = await call(accountant, 'GET', `/api/v1/applications/${id}`);
     expect(new Date(String(shown.body.promisedBy)).getTime() - clock.now().getTime()).toBeLessThanOrEqual(5 * 3600_000);

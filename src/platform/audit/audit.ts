@@ -69,6 +69,11 @@ export function actorFields(actor: Actor | null): Pick<AuditEntry, 'actorType' |
  * which sorts last, and hashes exactly what hashRecord hashes.
  */
 export function auditAppend(entry: AuditEntry): SQL {
+  return appendCall(auditArguments(entry));
+}
+
+/** platform_audit_append's arguments for `entry`, in order. */
+function auditArguments(entry: AuditEntry): unknown[] {
   const at = new Date();
   const fields: Omit<HashedFields, 'seq'> = {
     at,
@@ -82,8 +87,22 @@ export function auditAppend(entry: AuditEntry): SQL {
     ip: entry.ip ?? null,
   };
   const body = canonical({ ...fields, at: at.toISOString() }).slice(0, -1);
-  return sql`platform_audit_append(${auditChains}, ${at.toISOString()}::timestamptz, ${fields.actorType}, ${fields.actorId}, ${fields.action}, ${fields.resourceType}, ${fields.resourceId}, ${fields.outcome}, ${JSON.stringify(fields.detail)}::jsonb, ${fields.ip}, ${body})`;
+  const { actorType, actorId, action, resourceType, resourceId, outcome, detail, ip } = fields;
+  return [auditChains, at.toISOString(), actorType, actorId, action, resourceType, resourceId, outcome, JSON.stringify(detail), ip, body];
 }
+
+const appendCall = (a: unknown[]): SQL =>
+  sql`platform_audit_append(${a[0]}, ${a[1]}::timestamptz, ${a[2]}, ${a[3]}, ${a[4]}, ${a[5]}, ${a[6]}, ${a[7]}, ${a[8]}::jsonb, ${a[9]}, ${a[10]})`;
+
+const auditPlaceholderNames = Array.from({ length: 11 }, (_, i) => `audit${i}`);
+
+/**
+ * auditAppend for a statement prepared once (see prepared()): `auditAppendPlaceholders` goes in the statement
+ * where auditAppend's SQL would, and `auditPlaceholders(entry)` among the values it is executed with.
+ */
+export const auditAppendPlaceholders: SQL = appendCall(auditPlaceholderNames.map((name) => sql.placeholder(name)));
+export const auditPlaceholders = (entry: AuditEntry): Record<string, unknown> =>
+  Object.fromEntries(auditArguments(entry).map((value, i) => [auditPlaceholderNames[i], value]));
 
 /**
  * Appends to the hash-chained audit log. Pass the business transaction so the record commits (or not) with the
