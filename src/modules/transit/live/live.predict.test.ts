@@ -134,8 +134,15 @@ describe('a long stretch that only the timetable times', () => {
     // Near the next stop the position counts almost in full; at the last stop the timing there does.
     expect(fromLastStop(500, 600, 0.95, 0)).toBeCloseTo(505, 6);
     expect(fromLastStop(500, 600, 0, 0)).toBe(600);
-    // A bus held up past its timetable from the last stop is not predicted before its last fix on the shape.
+    // The last stop's part is never before `notBefore`.
     expect(fromLastStop(900, 600, 0.5, 800)).toBe(850);
+  });
+
+  it('lets a bus standing at the last stop make up no more than running the stretch at twice the model speed', () => {
+    // Still at the first stop 500 s after leaving it (the timetable gives the stretch 600 s): from the last stop it
+    // would arrive at t0 + 600, 100 s after now; at twice the speed it needs 300 s at least.
+    const standing = { ...run, dist: 0 };
+    expect(predictStops(new TravelTimes(400), standing, t0 + 500, 10, o, t0 + 500, 1, left).updates[0]!.arrival - t0).toBe(800);
   });
 
   it('keeps the position alone where the model knows the stretch, stops are close together, or no stop was reached', () => {

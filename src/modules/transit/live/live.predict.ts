@@ -285,7 +285,8 @@ export function predictStops(
         const covered = Math.min(1, Math.max(0, (dist - prev.dist) / (st.dist - prev.dist)));
         // The first stop's time is when the bus left it; at the others the timetable's dwell follows the arrival.
         const dwell = lastStop.index > 0 ? prev.departure - prev.arrival : 0;
-        clock = fromLastStop(clock, lastStop.time + dwell + Math.max(0, st.arrival - prev.departure), covered, onRouteAt);
+        // No faster than twice the model over the rest of the stretch (a bus standing at the last stop makes up only so much).
+        clock = fromLastStop(clock, lastStop.time + dwell + Math.max(0, st.arrival - prev.departure), covered, onRouteAt + (clock - onRouteAt) / 2);
       }
     }
     const arrival = Math.round(Math.max(now, clock));
@@ -306,8 +307,9 @@ export function predictStops(
  * between, while buses are slow in the streets and bays at either end and fast between (a motorway). How early or
  * late the bus looks mid-stretch is then partly that fiction, and its timing at the last stop (`fromStop`: the
  * timetable's time for the stretch from when it got there) says as much. The two are weighed by the share of the
- * stretch `covered`: at its start the last stop counts in full, near the next stop the position does. Never
- * before `notBefore` (the last fix on the shape).
+ * stretch `covered`: at its start the last stop counts in full, near the next stop the position does. The last
+ * stop's part never before `notBefore`: the bus cannot make up any amount of time (it stood at a stop, say, or in a
+ * jam), not more than running the rest of the stretch at twice the model's speed (as the matcher assumes).
  */
 export function fromLastStop(fromPosition: number, fromStop: number, covered: number, notBefore: number): number {
   return covered * fromPosition + (1 - covered) * Math.max(fromStop, notBefore);
