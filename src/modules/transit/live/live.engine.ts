@@ -1,7 +1,7 @@
 import { passesNear, projectOnto, projectWindow, projector, type Projection, type Projector } from './live.geo.js';
 import { firstStopAfter, modelTime, Pace, predictStops, TravelTimes, type LearnedBin } from './live.predict.js';
 import { addDays, formatGtfsTime, localParts, serviceDayStart } from './live.time.js';
-import type { Arrival, LiveFrequency, LiveNetwork, LiveShape, LiveStopTime, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
+import type { Arrival, LiveFrequency, LiveNetwork, LiveShape, LiveTrip, LiveVehicle, PositionInput, StopTimeUpdate } from './live.types.js';
 
 /** Matching and prediction parameters (TransitClock's documented defaults where it has one). */
 export interface EngineOptions {
@@ -84,6 +84,8 @@ interface VehicleState {
   dwell: number;
   /** How the bus runs on this trip against the model, where its stops are close together. */
   pace: Pace;
+  /** The last stop of the current run the bus reached (index in the trip, unix time), null before the first. */
+  lastStop: { index: number; time: number } | null;
 }
 
 /** A bus reached a stop (from its positions): feeds the accuracy measurement. */
@@ -423,6 +425,7 @@ export class LiveEngine {
         matchedAt: 0,
         dwell: 0,
         pace: new Pace(),
+        lastStop: null,
       };
       this.vehicles.set(key, v);
       ofAgency.set(vehicleId, v);
@@ -477,6 +480,7 @@ export class LiveEngine {
         if (prevMatch && prevMatch.trip.blockId && prevMatch.trip.blockId === next.trip.blockId) this.finishTrip(v, prevMatch, prevTime, p.timestamp);
         v.crossing = null;
         v.pace.reset();
+        v.lastStop = null;
         v.nextStop = firstStopAfter(next.trip.stopTimes, next.dist - 1);
         // A bus waiting at its first stop has not "arrived" there for the purpose of the trip.
         if (next.layover) v.nextStop = 0;
@@ -647,13 +651,13 @@ export class LiveEngine {
     while (v.nextStop < sts.length && sts[v.nextStop]!.dist <= d1) {
       const st = sts[v.nextStop]!;
       // The first stop is reached when the bus leaves it; the others when the bus gets there.
-      if (st.dist > d0 || v.nextStop === 0) this.arrived(v, m, st, v.nextStop === 0 ? at(Math.max(d0, Math.min(d1, st.dist + 1))) : at(st.dist));
+      if (st.dist > d0 || v.nextStop === 0) this.arrived(v, m, v.nextStop, v.nextStop === 0 ? at(Math.max(d0, Math.min(d1, st.dist + 1))) : at(st.dist));
       v.nextStop++;
     }
     // Near the end of the trip a bus stops short of the last stop's point: count it there.
     const lastIdx = sts.length - 1;
     if (v.nextStop === lastIdx && d1 >= sts[lastIdx]!.dist - this.options.terminalRadiusMetres / 2) {
-      this.arrived(v, m, sts[lastIdx]!, t1 - ((t1 - t0) * Math.max(0, d1 - (sts[lastIdx]!.dist - 60))) / (d1 - d0));
+      this.arrived(v, m, lastIdx, t1 - ((t1 - t0) * Math.max(0, d1 - (sts[lastIdx]!.dist - 60))) / (d1 - d0));
       v.nextStop++;
     }
     if (t1 - t0 > 600) {
@@ -679,11 +683,13 @@ export class LiveEngine {
   private finishTrip(v: VehicleState, m: Match, t0: number, t1: number): void {
     const sts = m.trip.stopTimes;
     const lastIdx = sts.length - 1;
-    if (v.nextStop === lastIdx && m.dist >= sts[lastIdx]!.dist - this.options.terminalRadiusMetres) this.arrived(v, m, sts[lastIdx]!, Math.min(t1, t0));
+    if (v.nextStop === lastIdx && m.dist >= sts[lastIdx]!.dist - this.options.terminalRadiusMetres) this.arrived(v, m, lastIdx, Math.min(t1, t0));
   }
 
-  private arrived(v: VehicleState, m: Match, st: LiveStopTime, time: number): void {
+  private arrived(v: VehicleState, m: Match, index: number, time: number): void {
+    v.lastStop = { index, time };
     if (!this.arrivalListeners.size) return;
+    const st = m.trip.stopTimes[index]!;
     const e: ArrivalEvent = {
       agencyCode: v.agencyCode,
       vehicleId: v.vehicleId,
@@ -708,7 +714,7 @@ export class LiveEngine {
     v.routeKey = m.trip.routeId;
     const hour = Math.floor((now - serviceDayStart(m.date, net.timezone)) / 3600);
     if (!v.offRoute || now - v.onRouteAt > 600) v.onRouteAt = now;
-    const { updates, scheduled } = predictStops(this.travelTimes, m, now, hour, this.options, v.onRouteAt, v.pace.factor());
+    const { updates, scheduled } = predictStops(this.travelTimes, m, now, hour, this.options, v.onRouteAt, v.pace.factor(), v.lastStop);
     const start = m.layover ? 0 : firstStopAfter(m.trip.stopTimes, m.dist);
     v.updates = updates;
     v.scheduled = scheduled;

@@ -241,7 +241,9 @@ export class Pace {
  * Travel time to each stop: per bin, the time observed at this hour, else the timetable's × the learned ratio,
  * else the timetable's. A bus waiting at its first stop leaves at the scheduled departure; timepoints hold
  * departures. `onRouteAt`: the last fix on the shape, for a bus now off it (detour, tunnel). `pace`: how the bus
- * runs against that (`Pace.factor()`), applied in full to the time just ahead and fading beyond.
+ * runs against that (`Pace.factor()`), applied in full to the time just ahead and fading beyond. `lastStop`: the
+ * stop of this run the bus reached last (index in the trip) and when; on a long stretch the timetable alone times,
+ * its next stop is predicted partly from there (`fromLastStop`).
  */
 export function predictStops(
   times: TravelTimes,
@@ -251,6 +253,7 @@ export function predictStops(
   o: PredictionOptions,
   onRouteAt = now,
   pace = 1,
+  lastStop: { index: number; time: number } | null = null,
 ): { updates: StopTimeUpdate[]; scheduled: number[] } {
   const sts = m.trip.stopTimes;
   const updates: StopTimeUpdate[] = [];
@@ -272,6 +275,19 @@ export function predictStops(
       const prev = sts[i - 1]!;
       const model = segmentTime(bins, b, m, prev.dist, st.dist, Math.max(dist, prev.dist), Math.max(0, st.arrival - prev.departure), hour);
       clock += pace === 1 ? model : model * (1 + (pace - 1) * Math.exp(-Math.max(0, clock - now) / Pace.fadeSeconds));
+      if (
+        i === start &&
+        !m.layover &&
+        lastStop?.index === i - 1 &&
+        st.dist - prev.dist > Pace.closeStopsMetres &&
+        !learnedAhead(bins, b, m, dist, st.dist, hour)
+      ) {
+        const covered = Math.min(1, Math.max(0, (dist - prev.dist) / (st.dist - prev.dist)));
+        // The first stop's time is when the bus left it; at the others the timetable's dwell follows the arrival.
+        const dwell = lastStop.index > 0 ? prev.departure - prev.arrival : 0;
+        // No faster than twice the model over the rest of the stretch (a bus standing at the last stop makes up only so much).
+        clock = fromLastStop(clock, lastStop.time + dwell + Math.max(0, st.arrival - prev.departure), covered, onRouteAt + (clock - onRouteAt) / 2);
+      }
     }
     const arrival = Math.round(Math.max(now, clock));
     // The bus leaves no earlier than it arrives and, at a timepoint, no earlier than the timetable says.
@@ -283,6 +299,34 @@ export function predictStops(
     clock = departure;
   }
   return { updates, scheduled };
+}
+
+/**
+ * The arrival at the next stop of a bus on a long stretch (stops farther apart than `Pace.closeStopsMetres`) that
+ * no bus has taught the model ahead of it: the timetable gives times only at the two stops and a constant speed
+ * between, while buses are slow in the streets and bays at either end and fast between (a motorway). How early or
+ * late the bus looks mid-stretch is then partly that fiction, and its timing at the last stop (`fromStop`: the
+ * timetable's time for the stretch from when it got there) says as much. The two are weighed by the share of the
+ * stretch `covered`: at its start the last stop counts in full, near the next stop the position does. The last
+ * stop's part never before `notBefore`: the bus cannot make up any amount of time (it stood at a stop, say, or in a
+ * jam), not more than running the rest of the stretch at twice the model's speed (as the matcher assumes).
+ */
+export function fromLastStop(fromPosition: number, fromStop: number, covered: number, notBefore: number): number {
+  return covered * fromPosition + (1 - covered) * Math.max(fromStop, notBefore);
+}
+
+/** Whether any bin between `from` and `to` has a time learned from another run (the model then knows the stretch). */
+function learnedAhead(
+  bins: readonly (BinStats | undefined)[] | undefined,
+  b: number,
+  run: { trip: LiveTrip; base: number },
+  from: number,
+  to: number,
+  hour: number,
+): boolean {
+  if (!bins) return false;
+  for (let k = Math.floor(from / b); k * b < to; k++) if (ratioFor(bins[k], run.trip, run.base) >= 0 || atHour(bins[k], hour) !== null) return true;
+  return false;
 }
 
 /**
