@@ -16,7 +16,8 @@ import { Pool } from 'undici';
 import { seededRandom } from '../src/platform/random.js';
 
 export interface OpenLoopOptions {
-  url: string;
+  /** Several: the same path on several instances, each request to the next in turn (a round-robin load balancer). */
+  url: string | string[];
   method?: 'GET' | 'POST';
   headers?: Record<string, string>;
   body?: string;
@@ -64,8 +65,8 @@ export function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
 const quantile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? 0;
 
 async function run(o: OpenLoopOptions): Promise<OpenLoopResult> {
-  const url = new URL(o.url);
-  const pool = new Pool(url.origin, { connections: o.maxConnections ?? 256, pipelining: 1 });
+  const urls = (Array.isArray(o.url) ? o.url : [o.url]).map((u) => new URL(u));
+  const pools = urls.map((u) => new Pool(u.origin, { connections: o.maxConnections ?? 256, pipelining: 1 }));
   const next = seededRandom(o.seed ?? 1);
   const latencies: number[] = [];
   let non2xx = 0;
@@ -75,9 +76,13 @@ async function run(o: OpenLoopOptions): Promise<OpenLoopResult> {
   const send = (due: number) => {
     const id = `${process.pid}-${o.seed ?? 1}-${sent}-${Date.now()}`;
     const headers = o.idReplacement ? Object.fromEntries(Object.entries(o.headers ?? {}).map(([k, v]) => [k, v.replace('[<id>]', id)])) : o.headers;
-    sent += 1;
-    const request = pool
-      .request({ path: url.pathname + url.search, method: o.method ?? 'GET', ...(headers ? { headers } : {}), ...(o.body ? { body: o.body } : {}) })
+    const url = urls[sent % urls.length]!;
+    const request = pools[sent % pools.length]!.request({
+      path: url.pathname + url.search,
+      method: o.method ?? 'GET',
+      ...(headers ? { headers } : {}),
+      ...(o.body ? { body: o.body } : {}),
+    })
       .then(async (res) => {
         await res.body.text();
         latencies.push(performance.now() - due);
@@ -88,6 +93,7 @@ async function run(o: OpenLoopOptions): Promise<OpenLoopResult> {
       })
       .finally(() => pending.delete(request));
     pending.add(request);
+    sent += 1;
   };
   const start = performance.now();
   const end = start + o.duration * 1000;
@@ -107,7 +113,7 @@ async function run(o: OpenLoopOptions): Promise<OpenLoopResult> {
   });
   await Promise.all(pending);
   const elapsed = (performance.now() - start) / 1000;
-  await pool.close();
+  await Promise.all(pools.map((p) => p.close()));
   latencies.sort((a, b) => a - b);
   return {
     requestsPerSecond: latencies.length / elapsed,

@@ -9,7 +9,7 @@
  *
  * Issue 3 adds submissions (POST /api/v1/applications as the demo citizen 13800000001 with a bearer token and a
  * fresh Idempotency-Key per request, for tax-payment-record: free, no uploads, name and ID number prefilled
- * through the exchange) and status reads (GET /api/v1/applications/{id} of one application), each twice: as fast as
+ * through the exchange) and status reads (GET /api/v1/applications/{id}, round 200 of the citizen's applications), each twice: as fast as
  * the server answers (its most requests/s, autocannon), then offered at the target rate (300/s, 3,000/s) for the p99 a
  * person gets at that load: open-loop Poisson arrivals timed from when each request was due (bench/open-loop.ts; why
  * not autocannon's overallRate is said there). At saturation p99 only says how many connections the load generator
@@ -47,6 +47,8 @@ interface Target {
   headers?: Record<string, string>;
   /** autocannon replaces `[<id>]` in the request (here: the Idempotency-Key header) with a new id per request. */
   idReplacement?: boolean;
+  /** Further paths: the load cycles through `path` and these (each connection in turn; open-loop, request by request). */
+  morePaths?: string[];
   /** Requests per second offered as open-loop Poisson arrivals (bench/open-loop.ts); unset: as fast as answered (autocannon). */
   rate?: number;
   /** What a correct answer looks like, checked once before the load. */
@@ -67,7 +69,7 @@ interface Measurement {
   postgresMs?: number;
 }
 
-type LoadTarget = Pick<Target, 'method' | 'body' | 'headers' | 'idReplacement' | 'rate'>;
+type LoadTarget = Pick<Target, 'method' | 'body' | 'headers' | 'idReplacement' | 'rate' | 'morePaths'>;
 
 const headersOf = (target: LoadTarget): Record<string, string> => ({
   ...(target.body ? { 'content-type': 'application/json' } : {}),
@@ -76,9 +78,10 @@ const headersOf = (target: LoadTarget): Record<string, string> => ({
 
 async function load(url: string, target: LoadTarget, time: number): Promise<Omit<Measurement, 'name'>> {
   const headers = headersOf(target);
+  const others = (target.morePaths ?? []).map((p) => new URL(p, url).href);
   if (target.rate) {
     const r = await openLoop({
-      url,
+      url: [url, ...others],
       rate: target.rate,
       duration: time,
       method: target.method ?? 'GET',
@@ -98,6 +101,7 @@ async function load(url: string, target: LoadTarget, time: number): Promise<Omit
     ...(target.body ? { body: target.body } : {}),
     ...(Object.keys(headers).length ? { headers } : {}),
     ...(target.idReplacement ? { idReplacement: true } : {}),
+    ...(others.length ? { requests: [url, ...others].map((u) => ({ path: new URL(u).pathname })) } : {}),
   });
   return { requestsPerSecond: r.requests.average, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors + r.timeouts, answered: r.requests.total };
 }
@@ -225,6 +229,16 @@ async function caseTargets(base: string, demoPassword: string): Promise<Target[]
   });
   const created = (await first.json()) as { id?: string };
   if (first.status !== 201 || !created.id) throw new Error(`The benchmark application was refused (${first.status}): ${JSON.stringify(created)}`);
+  // Status reads go round 200 applications, not one: a cache must hold them all to answer without the database.
+  const ids = [created.id];
+  for (let i = 1; i < statusApplications; i++) {
+    const res = await fetch(`${base}/api/v1/applications`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `bench-seed-${Date.now()}-${i}` },
+      body,
+    });
+    ids.push(((await res.json()) as { id: string }).id);
+  }
   const submit: Target = {
     name: 'POST /api/v1/applications (submit)',
     path: '/api/v1/applications',
@@ -237,6 +251,7 @@ async function caseTargets(base: string, demoPassword: string): Promise<Target[]
   const status: Target = {
     name: 'GET /api/v1/applications/{id} (status)',
     path: `/api/v1/applications/${created.id}`,
+    morePaths: ids.slice(1).map((id) => `/api/v1/applications/${id}`),
     headers: auth,
     expect: (s, b) => s === 200 && b.includes('"timeline"'),
   };
@@ -251,6 +266,7 @@ async function caseTargets(base: string, demoPassword: string): Promise<Target[]
 }
 
 const submitTarget = 300;
+const statusApplications = 200;
 const statusTarget = 3000;
 
 function targets(demoPassword: string): Target[] {

@@ -44,6 +44,21 @@ describe('bench open-loop load generator', () => {
     expect(perWindow.size).toBeGreaterThanOrEqual(17);
   });
 
+  it('sends each request to the next of several paths in turn', async () => {
+    const paths: string[] = [];
+    server = createServer((req, res) => {
+      paths.push(req.url ?? '');
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const r = await openLoop({ url: [`${base}/a`, `${base}/b`], rate: 100, duration: 1 });
+    expect(r.non2xx + r.errors).toBe(0);
+    const a = paths.filter((p) => p === '/a').length;
+    expect(a + paths.filter((p) => p === '/b').length).toBe(paths.length);
+    expect(Math.abs(2 * a - paths.length)).toBeLessThanOrEqual(1);
+  });
+
   it('counts the time a request waited while the server was stalled (no coordinated omission)', async () => {
     let stalled = false;
     const url = await serve(() => {

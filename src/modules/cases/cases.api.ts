@@ -248,7 +248,7 @@ export async function registerCaseApi(app: App, ctx: AppContext): Promise<void> 
         response: { 200: Detail, 401: Problem, 404: Problem },
       },
     },
-    async (request) => detailView(await getApplication(ctx, actorOf(request), request.params.id)),
+    async (request) => detailView(await getApplication(ctx, actorOf(request), request.params.id, { cached: true })),
   );
 
   app.post<{ Params: { id: string }; Body: Static<typeof ActionBody> }>(

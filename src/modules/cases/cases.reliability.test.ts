@@ -9,10 +9,8 @@ import { createTestContext, manualClock, testConfig, testDatabaseUrl, type TestC
 import { createUser } from '../../../test/factories.js';
 import type { Actor } from '../../platform/auth/actor.js';
 import { closeContext, createContext } from '../../platform/bootstrap.js';
-import type { AppContext } from '../../platform/context.js';
 import { openDatabase, type Database } from '../../platform/db/db.js';
 import { notifications } from '../../platform/platform.schema.js';
-import { getUserById } from '../identity/index.js';
 import { exchangeModule } from '../exchange/index.js';
 import { seedCatalog } from '../catalog/index.js';
 import { applications, timeline } from './cases.schema.js';
@@ -30,23 +28,7 @@ import {
   takeAction,
   resubmitApplication,
 } from './cases.service.js';
-import { endorsementData, residentId, setIdNumber, tinyJpeg } from './cases.testkit.js';
-
-async function actorOf(ctx: AppContext, userId: string): Promise<Actor> {
-  const u = await getUserById(ctx.db, userId);
-  if (!u) throw new Error('no user');
-  return {
-    userId: u.id,
-    kind: u.kind,
-    realName: u.realName,
-    departmentCode: u.departmentCode,
-    roles: u.roles,
-    actingFor: null,
-    sessionId: 't',
-    via: 'bearer',
-    pendingSecondFactor: false,
-  };
-}
+import { actorOf, endorsementData, residentId, sampleFor, setIdNumber, tinyJpeg } from './cases.testkit.js';
 
 describe('SLA clock: warning, escalation, pause', () => {
   const clock = manualClock(new Date('2026-11-23T02:00:00Z')); // Monday 10:00 in Chengdu
@@ -142,14 +124,6 @@ describe('SLA clock: warning, escalation, pause', () => {
     expect(await getDraft(ctx, citizen, draft.id)).toBeNull();
   });
 });
-
-async function sampleFor(ctx: AppContext, actor: Actor): Promise<Record<string, unknown>> {
-  const { sampleFormData } = await import('./cases.seed.js');
-  const item = (await import('../catalog/index.js')).getCurrentItem;
-  const it = await item(ctx.db, 'tax-payment-record');
-  const u = await getUserById(ctx.db, actor.userId);
-  return sampleFormData(it!.content.formDefinition, { realName: actor.realName, idNumber: u?.idNumber ?? null, phone: u?.phone ?? null }, null);
-}
 
 /**
  * SIGKILL between "payment confirmed" and "application accepted": the payment's outbox event is committed,

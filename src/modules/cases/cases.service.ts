@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../platform/auth/actor.js';
 import { uuidV5 } from '../../platform/uuid.js';
+import { cachedApplicationWithHistory } from './cases.cache.js';
 import { actorFields, recordAudit, type AuditEntry } from '../../platform/audit/audit.js';
 import type { AppContext } from '../../platform/context.js';
 import type { Executor, Tx } from '../../platform/db/db.js';
@@ -764,9 +765,13 @@ export async function purgeOldDrafts(ctx: AppContext): Promise<number> {
 
 // --- reading -----------------------------------------------------------------------------------------
 
-export async function getApplication(ctx: AppContext, actor: Actor, id: string): Promise<ApplicationDetail> {
+/**
+ * The application as `actor` may see it. `cached`: from this instance's cache of applications while no change of
+ * it has been announced (cases.cache.ts), for status reads; else from the database.
+ */
+export async function getApplication(ctx: AppContext, actor: Actor, id: string, options: { cached?: boolean } = {}): Promise<ApplicationDetail> {
   if (!uuidPattern.test(id)) throw new NotFoundError('No such application');
-  const found = await repo.findApplicationWithHistory(ctx.db, id);
+  const found = options.cached ? await cachedApplicationWithHistory(ctx, id) : await repo.findApplicationWithHistory(ctx.db, id);
   const { row, side } = await sideOf(ctx.db, actor, found?.row);
   const { timeline: entries, materials: files } = found!;
   const item = await itemOf(ctx, ctx.db, row);

@@ -1,5 +1,7 @@
 import { injectTransport } from '../../platform/webhooks/webhooks.js';
 import type { AppContext } from '../../platform/context.js';
+import type { Actor } from '../../platform/auth/actor.js';
+import { getUserById } from '../identity/index.js';
 import type { App } from '../../platform/http/types.js';
 import { enterpriseMembers, enterprises, users } from '../../platform/db/schema.js';
 import { eq } from 'drizzle-orm';
@@ -74,3 +76,29 @@ export const courierTo = (name: string, phone: string) => ({
   phone,
   address: { district: '武侯区', detail: '人民南路四段 1 号' },
 });
+
+/** The actor a signed-in user is (as the API would make it). */
+export async function actorOf(ctx: AppContext, userId: string): Promise<Actor> {
+  const u = await getUserById(ctx.db, userId);
+  if (!u) throw new Error('no user');
+  return {
+    userId: u.id,
+    kind: u.kind,
+    realName: u.realName,
+    departmentCode: u.departmentCode,
+    roles: u.roles,
+    actingFor: null,
+    sessionId: 't',
+    via: 'bearer',
+    pendingSecondFactor: false,
+  };
+}
+
+/** Valid answers to tax-payment-record's form for `actor`. */
+export async function sampleFor(ctx: AppContext, actor: Actor): Promise<Record<string, unknown>> {
+  const { sampleFormData } = await import('./cases.seed.js');
+  const item = (await import('../catalog/index.js')).getCurrentItem;
+  const it = await item(ctx.db, 'tax-payment-record');
+  const u = await getUserById(ctx.db, actor.userId);
+  return sampleFormData(it!.content.formDefinition, { realName: actor.realName, idNumber: u?.idNumber ?? null, phone: u?.phone ?? null }, null);
+}

@@ -3,6 +3,7 @@ import { mergeBundles } from '../../platform/i18n/i18n.js';
 import { casesMessages } from './cases.messages.js';
 import { casePageMessages } from './cases.page-messages.js';
 import { registerCaseApi } from './cases.api.js';
+import { registerCaseCache } from './cases.cache.js';
 import { registerCasePages } from './cases.pages.js';
 import { registerCaseEvents, registerMaterialPolicy } from './cases.events.js';
 import { defineCaseJobs } from './cases.jobs.js';
@@ -16,6 +17,7 @@ export const casesModule: AppModule = {
     // Handlers are registered wherever the app runs, so an event dispatched by this process finds them.
     registerCaseEvents(ctx);
     registerMaterialPolicy(ctx);
+    registerCaseCache(app, ctx);
     await registerCaseApi(app, ctx);
     await registerCasePages(app, ctx);
   },

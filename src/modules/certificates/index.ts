@@ -1,4 +1,6 @@
 import type { AppModule } from '../../platform/module.js';
+import { runWithApp } from '../../platform/db/change-feed.js';
+import { feedOf } from './certificates.feed.js';
 import { certificatesMessages } from './certificates.messages.js';
 import { registerCertificatesRoutes } from './certificates.routes.js';
 
@@ -11,7 +13,11 @@ import { registerCertificatesRoutes } from './certificates.routes.js';
 export const certificatesModule: AppModule = {
   name: 'certificates',
   messages: certificatesMessages,
-  register: registerCertificatesRoutes,
+  async register(app, ctx) {
+    // Verifications use cached status lists while the feed of their changes is live.
+    runWithApp(app, ctx, feedOf(ctx));
+    await registerCertificatesRoutes(app, ctx);
+  },
 };
 
 export {
