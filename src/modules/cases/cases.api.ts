@@ -150,8 +150,8 @@ function summaryView(s: ApplicationSummary) {
 }
 
 function detailView(d: ApplicationDetail) {
-  return {
-    ...summaryView(d),
+  // Object.assign, not a spread (see getApplication).
+  return Object.assign(summaryView(d), {
     data: d.data,
     delivery: d.delivery,
     feeFen: d.feeFen,
@@ -171,7 +171,7 @@ function detailView(d: ApplicationDetail) {
     completedAt: iso(d.completedAt),
     can: d.can,
     internalNotes: d.internalNotes ? d.internalNotes.map((n) => ({ ...n, at: n.at.toISOString() })) : null,
-  };
+  });
 }
 
 function actorOf(request: FastifyRequest): Actor {
