@@ -67,6 +67,8 @@ interface Measurement {
   loopMs?: number;
   /** CPU milliseconds of this machine's PostgreSQL processes per answered request; absent without /proc. */
   postgresMs?: number;
+  /** Share of the machine's CPU time the hypervisor gave to others during the run (steal in /proc/stat); absent without it. */
+  stealPercent?: number;
 }
 
 type LoadTarget = Pick<Target, 'method' | 'body' | 'headers' | 'idReplacement' | 'rate' | 'morePaths'>;
@@ -117,13 +119,35 @@ async function measure(name: string, url: string, target: LoadTarget = {}, drain
   await drain();
   const loop0 = performance.eventLoopUtilization();
   const postgres0 = postgresCpuMs();
+  const cpu0 = machineCpu();
   const r = await load(url, target, duration);
   await drain();
   const busy = performance.eventLoopUtilization(loop0).active;
   const postgres = postgresCpuMs();
+  const cpu = machineCpu();
   process.stderr.write(` ${Math.round(r.requestsPerSecond)} req/s\n`);
   const per = (ms: number) => (r.answered ? ms / r.answered : 0);
-  return { name, ...r, loopMs: per(busy), ...(postgres0 && postgres ? { postgresMs: per(postgresCpuBetween(postgres0, postgres)) } : {}) };
+  return {
+    name,
+    ...r,
+    loopMs: per(busy),
+    ...(postgres0 && postgres ? { postgresMs: per(postgresCpuBetween(postgres0, postgres)) } : {}),
+    ...(cpu0 && cpu && cpu.total > cpu0.total ? { stealPercent: (100 * (cpu.steal - cpu0.steal)) / (cpu.total - cpu0.total) } : {}),
+  };
+}
+
+/**
+ * The machine's CPU ticks so far, in all and stolen (time a virtual machine's CPUs waited while the host ran
+ * others), from the first line of /proc/stat; null where there is none. A run whose p99 jumps while steal is high
+ * measured the host, not the app.
+ */
+function machineCpu(): { total: number; steal: number } | null {
+  try {
+    const ticks = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] ?? 0 };
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -297,10 +321,10 @@ const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - [...s].leng
 const padLeft = (s: string, n: number) => ' '.repeat(Math.max(0, n - s.length)) + s;
 
 function table(title: string, rows: Measurement[], bare: Measurement): string {
-  const header = `${pad('target', 40)}${padLeft('req/s', 10)}${padLeft('p99 ms', 9)}${padLeft('vs bare', 9)}${padLeft('non-2xx', 9)}${padLeft('errors', 8)}${padLeft('loop ms/req', 13)}${padLeft('pg ms/req', 11)}`;
+  const header = `${pad('target', 40)}${padLeft('req/s', 10)}${padLeft('p99 ms', 9)}${padLeft('vs bare', 9)}${padLeft('non-2xx', 9)}${padLeft('errors', 8)}${padLeft('loop ms/req', 13)}${padLeft('pg ms/req', 11)}${padLeft('steal', 8)}`;
   const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(3));
   const line = (m: Measurement) =>
-    `${pad(m.name, 40)}${padLeft(m.requestsPerSecond.toFixed(0), 10)}${padLeft(m.p99.toFixed(1), 9)}${padLeft(`${((100 * m.requestsPerSecond) / bare.requestsPerSecond).toFixed(1)}%`, 9)}${padLeft(String(m.non2xx), 9)}${padLeft(String(m.errors), 8)}${padLeft(ms(m.loopMs), 13)}${padLeft(ms(m.postgresMs), 11)}`;
+    `${pad(m.name, 40)}${padLeft(m.requestsPerSecond.toFixed(0), 10)}${padLeft(m.p99.toFixed(1), 9)}${padLeft(`${((100 * m.requestsPerSecond) / bare.requestsPerSecond).toFixed(1)}%`, 9)}${padLeft(String(m.non2xx), 9)}${padLeft(String(m.errors), 8)}${padLeft(ms(m.loopMs), 13)}${padLeft(ms(m.postgresMs), 11)}${padLeft(m.stealPercent === undefined ? '-' : `${m.stealPercent.toFixed(1)}%`, 8)}`;
   return [title, header, '-'.repeat(header.length), line(bare), ...rows.map(line)].join('\n');
 }
 
