@@ -779,7 +779,7 @@ export async function getApplication(ctx: AppContext, actor: Actor, id: string, 
   const def = item.content.workflowDefinition;
   const staffRoles = side === 'staff' ? workflowRolesOf(actor.roles) : [];
   const finished = ['refused', 'rejected', 'completed', 'withdrawn'].includes(row.status);
-  // Object.assign, not a spread: V8 built `{ ...summary, … }` through its slow path, 40 µs a status read (×7).
+  // Object.assign, not a spread: V8 built `{ ...summary, … }` through its slow path, 40 of a cached read's 50 µs.
   return Object.assign(summary(row, ctx.clock.now()), {
     applicantId: row.applicantId,
     data: row.data,
