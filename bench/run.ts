@@ -78,21 +78,29 @@ const headersOf = (target: LoadTarget): Record<string, string> => ({
   ...target.headers,
 });
 
-async function load(url: string, target: LoadTarget, time: number): Promise<Omit<Measurement, 'name'>> {
-  const headers = headersOf(target);
+/** Open-loop arrivals at `target.rate`: the warm-up and the measured run are one run of the generator, on the same connections. */
+async function offered(url: string, target: LoadTarget & { rate: number }, onMeasuring: () => void): Promise<Omit<Measurement, 'name'>> {
   const others = (target.morePaths ?? []).map((p) => new URL(p, url).href);
-  if (target.rate) {
-    const r = await openLoop({
+  const r = await openLoop(
+    {
       url: [url, ...others],
       rate: target.rate,
-      duration: time,
+      warmup,
+      duration,
       method: target.method ?? 'GET',
-      headers,
+      headers: headersOf(target),
       ...(target.body ? { body: target.body } : {}),
       ...(target.idReplacement ? { idReplacement: true } : {}),
-    });
-    return { requestsPerSecond: r.requestsPerSecond, p99: r.p99, non2xx: r.non2xx, errors: r.errors, answered: r.answered };
-  }
+    },
+    onMeasuring,
+  );
+  return { requestsPerSecond: r.requestsPerSecond, p99: r.p99, non2xx: r.non2xx, errors: r.errors, answered: r.answered };
+}
+
+/** As many requests as the server answers, from `connections` connections (autocannon). */
+async function closedLoop(url: string, target: LoadTarget, time: number): Promise<Omit<Measurement, 'name'>> {
+  const headers = headersOf(target);
+  const others = (target.morePaths ?? []).map((p) => new URL(p, url).href);
   const r = await autocannon({
     url,
     connections,
@@ -112,17 +120,24 @@ async function load(url: string, target: LoadTarget, time: number): Promise<Omit
 type Drain = () => Promise<void>;
 const noDrain: Drain = async () => undefined;
 
+/** What the event loop, PostgreSQL and the machine have used so far; taken as the measured run starts. */
+const readings = () => ({ loop: performance.eventLoopUtilization(), postgres: postgresCpuMs(), cpu: machineCpu() });
+
 async function measure(name: string, url: string, target: LoadTarget = {}, drain: Drain = noDrain): Promise<Measurement> {
   process.stderr.write(`  ${name} ...`);
-  await load(url, target, warmup);
-  // Sign-in queues argon2 work: let the warm-up's backlog finish so it does not slow the measured run.
+  let before = readings();
+  let r: Omit<Measurement, 'name'>;
+  if (target.rate) {
+    r = await offered(url, { ...target, rate: target.rate }, () => (before = readings()));
+  } else {
+    await closedLoop(url, target, warmup);
+    // Sign-in queues argon2 work: let the warm-up's backlog finish so it does not slow the measured run.
+    await drain();
+    before = readings();
+    r = await closedLoop(url, target, duration);
+  }
   await drain();
-  const loop0 = performance.eventLoopUtilization();
-  const postgres0 = postgresCpuMs();
-  const cpu0 = machineCpu();
-  const r = await load(url, target, duration);
-  await drain();
-  const busy = performance.eventLoopUtilization(loop0).active;
+  const busy = performance.eventLoopUtilization(before.loop).active;
   const postgres = postgresCpuMs();
   const cpu = machineCpu();
   process.stderr.write(` ${Math.round(r.requestsPerSecond)} req/s\n`);
@@ -131,8 +146,8 @@ async function measure(name: string, url: string, target: LoadTarget = {}, drain
     name,
     ...r,
     loopMs: per(busy),
-    ...(postgres0 && postgres ? { postgresMs: per(postgresCpuBetween(postgres0, postgres)) } : {}),
-    ...(cpu0 && cpu && cpu.total > cpu0.total ? { stealPercent: (100 * (cpu.steal - cpu0.steal)) / (cpu.total - cpu0.total) } : {}),
+    ...(before.postgres && postgres ? { postgresMs: per(postgresCpuBetween(before.postgres, postgres)) } : {}),
+    ...(before.cpu && cpu && cpu.total > before.cpu.total ? { stealPercent: (100 * (cpu.steal - before.cpu.steal)) / (cpu.total - before.cpu.total) } : {}),
   };
 }
 

@@ -74,4 +74,26 @@ describe('bench open-loop load generator', () => {
     expect(r.p99).toBeGreaterThan(250);
     expect(r.p50).toBeLessThan(100);
   });
+
+  it('does not count the warm-up: a stall while it runs is not in the measured figures', async () => {
+    let seen = 0;
+    const url = await serve(() => {
+      seen += 1;
+      if (seen > 1) return;
+      const until = Date.now() + 400;
+      while (Date.now() < until);
+    });
+    let measuringAt: number | undefined;
+    const started = performance.now();
+    const r = await openLoop({ url, rate: 100, warmup: 1, duration: 1 }, () => (measuringAt = performance.now() - started));
+    expect(r.non2xx + r.errors).toBe(0);
+    // Some 200 requests reached the server, but only the measured second's are counted.
+    expect(seen).toBeGreaterThan(r.sent + 50);
+    expect(r.answered).toBe(r.sent);
+    expect(r.sent).toBeGreaterThan(60);
+    expect(r.sent).toBeLessThan(140);
+    expect(r.p99).toBeLessThan(200);
+    // Told when the measured arrivals began: after the warm-up second (the worker's start adds a little).
+    expect(measuringAt).toBeGreaterThan(1000);
+  });
 });
