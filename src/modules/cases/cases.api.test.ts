@@ -211,6 +211,33 @@ describe('POST /api/v1/applications', () => {
     expect(used.entries.some((e) => e.purpose.serviceCode === 'hk-macao-endorsement' && e.product === 'person.identity')).toBe(true);
   });
 
+  it('records each read once: with the application, not again for a retry, and also when the submission is refused after it', async () => {
+    const { applicantName: _n, applicantIdNumber: _i, ...rest } = endorsementData({ name: '张丽', idNumber: citizenId, phone: citizen.phone ?? '' }, photo);
+    const identityReads = async () =>
+      Number(
+        (
+          await ctx.database.query(
+            `SELECT count(*) AS n FROM exchange_access_log WHERE subject_user_id = $1 AND product = 'person.identity' AND purpose_service_code = 'hk-macao-endorsement'`,
+            [citizen.id],
+          )
+        ).rows[0]?.n,
+      );
+    const before = await identityReads();
+    const apply = (data: Record<string, unknown>, key: string) =>
+      call(citizen, 'POST', '/api/v1/applications', { serviceCode: 'hk-macao-endorsement', data, delivery: { method: 'window' } }, { 'idempotency-key': key });
+    const first = await apply(rest, 'k-reads');
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    expect(await identityReads()).toBe(before + 1);
+    // The retry finds the application before reading anything.
+    const retry = await apply(rest, 'k-reads');
+    expect(retry.body.id).toBe(first.body.id);
+    expect(await identityReads()).toBe(before + 1);
+    // Refused after the name and ID number were read (a wrong phone number): the read still happened.
+    const refused = await apply({ ...rest, contactPhone: '123' }, 'k-reads-refused');
+    expect(refused.status).toBe(400);
+    expect(await identityReads()).toBe(before + 2);
+  });
+
   it('checks an uploaded photo: someone else’s file or the wrong type is a field error', async () => {
     const png = await uploadPhoto(citizen, tinyPng, 'photo.png');
     const wrongType = await submitEndorsement({ photo: png });

@@ -3,6 +3,7 @@ import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Executor } from '../../platform/db/db.js';
 import { prepared } from '../../platform/db/prepared.js';
 import { auditAppendPlaceholders, auditPlaceholders, rowsOf, type AuditEntry } from '../../platform/audit/audit.js';
+import { accessLogInsertFrom } from '../exchange/index.js';
 import { applications, calendarDays, followUps, internalNotes, materials, timeline, type CaseStatus } from './cases.schema.js';
 
 // The only file of the cases module that speaks SQL.
@@ -111,6 +112,8 @@ export async function insertSubmission(
   entry: SubmissionEntry,
   files: { fileId: string; material: string; field: string }[],
   audit: AuditEntry,
+  /** The exchange's reads for the prefill (`accessLogJson`), recorded by this statement whether or not it inserts. */
+  reads: string,
 ): Promise<ApplicationRow | undefined> {
   const [row] = await prepared(ex, 'cases_insert_submission', (e) => {
     const inserted = e.$with('inserted').as(
@@ -135,10 +138,12 @@ export async function insertSubmission(
       .as(
         sql`insert into ${materials} (application_id, file_id, material, field) select ${inserted}.${id}, m."fileId", m.material, m.field from ${inserted}, jsonb_to_recordset(${sql.placeholder('files')}::jsonb) as m("fileId" uuid, material text, field text) on conflict do nothing`,
       );
+    // A data-modifying WITH runs whether or not the statement reads it.
+    const recorded = e.$with('recorded', {}).as(accessLogInsertFrom(sql.placeholder('reads')));
     // A SELECT in WITH runs only when the statement reads it: the row is joined to the audit record's seq.
     const audited = e.$with('audited', { seq: sql<number>`seq`.as('seq') }).as(sql`select ${auditAppendPlaceholders} as seq from ${inserted}`);
     return e
-      .with(inserted, first, attached, audited)
+      .with(inserted, first, attached, recorded, audited)
       .select()
       .from(inserted)
       .innerJoin(audited, sql`true`);
@@ -146,6 +151,7 @@ export async function insertSubmission(
     ...values,
     ...Object.fromEntries(entryColumns.map((k) => [`entry.${k}`, entry[k]])),
     files: JSON.stringify(files),
+    reads,
     ...auditPlaceholders(audit),
   });
   return row?.inserted;

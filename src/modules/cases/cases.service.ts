@@ -11,7 +11,17 @@ import { localDate } from '../../platform/calendar/working-time.js';
 import { chengduDistricts } from '../catalog/catalog.definitions.js';
 import { cachedCurrentItem, getCurrentItem, getItemVersion, type CatalogItem, type DeliveryOption } from '../catalog/index.js';
 import { checkMobile, checkUscc, getUserById, listEnterprisesOf, listStaffOf } from '../identity/index.js';
-import { prefillFor, prefillLookups, readData, userOf, type ApplicationCheck } from '../exchange/index.js';
+import {
+  accessLogJson,
+  insertAccessLogs,
+  prefillFor,
+  prefillLookups,
+  readData,
+  userOf,
+  type ApplicationCheck,
+  type DeferredAccessLogRow,
+  type ReadOptions,
+} from '../exchange/index.js';
 import { fileFields, validateFormData, type FormErrors } from './cases.forms.js';
 import * as repo from './cases.repository.js';
 import type { ApplicationRow } from './cases.repository.js';
@@ -391,6 +401,7 @@ async function prepare(
   ctx: AppContext,
   actor: Actor,
   input: { serviceCode: unknown; actingFor?: unknown; data: unknown; delivery?: unknown },
+  reads: DeferredAccessLogRow[],
 ): Promise<Prepared> {
   if (actor.kind !== 'citizen') throw new ForbiddenError('Only citizens and people acting for a company apply');
   if (typeof input.serviceCode !== 'string' || !/^[a-z0-9-]{1,60}$/.test(input.serviceCode))
@@ -424,7 +435,7 @@ async function prepare(
   if (!enterprise && !kinds.includes('citizen')) throw new ValidationError({ actingFor: 'cases.error.companyRequired' });
   // The item and the applicant are read once for the prefill and for this preparation.
   const lookups = prefillLookups({ serviceCode: item.code, item: current });
-  const answers = await withGovernmentData(ctx, actor, item, enterprise, input.data, lookups);
+  const answers = await withGovernmentData(ctx, actor, item, enterprise, input.data, { memo: lookups, deferLog: reads });
   const checked = validateFormData(item.content.formDefinition, answers);
   if (!checked.ok) throw new ValidationError(prefixed(checked.errors), 'The form has errors');
   const fileErrors = await checkFiles(ctx, actor, item, checked.value);
@@ -449,7 +460,7 @@ async function withGovernmentData(
   item: CatalogItem,
   enterprise: { id: string } | null,
   raw: unknown,
-  lookups?: Map<string, Promise<unknown>>,
+  options: ReadOptions,
 ): Promise<unknown> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
   const data = { ...(raw as Record<string, unknown>) };
@@ -469,7 +480,7 @@ async function withGovernmentData(
         applicant: { userId: actor.userId, enterpriseId: enterprise?.id ?? null },
         ...(childIdNumber ? { childIdNumber } : {}),
       },
-      { memo: lookups },
+      options,
     );
     for (const name of missing) if (pre.values[name] !== undefined) data[name] = pre.values[name];
   } catch (error) {
@@ -577,8 +588,22 @@ export async function systemFacts(ctx: AppContext, tx: Tx, row: ApplicationRow, 
 /**
  * Submits an application (申报). With an idempotency key, a retried request (even a concurrent one)
  * returns the first application: the unique (applicant, key) constraint decides, not a read.
+ *
+ * The exchange's reads for the prefill are recorded with the application (in its statement or transaction), so a
+ * submission waits for one commit, not two; a submission that fails records them on their own.
  */
 export async function submitApplication(ctx: AppContext, actor: Actor, input: SubmitInput, meta: { ip?: string | null } = {}): Promise<SubmitResult> {
+  const reads: DeferredAccessLogRow[] = [];
+  try {
+    return await submit(ctx, actor, input, meta, reads);
+  } catch (error) {
+    // Whatever was read is recorded, whether or not the application came to be (unless its statement recorded it).
+    await insertAccessLogs(ctx.db, reads).catch((e: unknown) => ctx.log.error({ err: e }, 'the data reads of a failed submission were not recorded'));
+    throw error;
+  }
+}
+
+async function submit(ctx: AppContext, actor: Actor, input: SubmitInput, meta: { ip?: string | null }, reads: DeferredAccessLogRow[]): Promise<SubmitResult> {
   const key = input.idempotencyKey ?? null;
   if (key !== null && (key.length < 1 || key.length > 200 || controlChars.test(key)))
     throw new ValidationError({ 'Idempotency-Key': 'cases.error.idempotencyKey' });
@@ -592,7 +617,7 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
     if (existing?.receiptNo && existing.applicantId === actor.userId && existing.idempotencyKey === key)
       return { id: existing.id, receiptNo: existing.receiptNo, status: existing.status, created: false };
   }
-  const p = await prepare(ctx, actor, input);
+  const p = await prepare(ctx, actor, input, reads);
   const calendar = await loadCalendar(ctx.db);
   const now = ctx.clock.now();
   const clock = startClock(calendar, now, { promised: p.item.content.promisedLimit, legal: p.item.content.legalLimit });
@@ -646,26 +671,33 @@ export async function submitApplication(ctx: AppContext, actor: Actor, input: Su
   // transaction. Otherwise the decision commits with the submission.
   const rules = p.item.content.workflowDefinition.autoDecisions ?? [];
   if (!draftId && (rules.length === 0 || p.item.content.feeFen > 0)) {
-    const row = await repo.insertSubmission(ctx.db, values, entry, files, audit);
+    const row = await repo.insertSubmission(ctx.db, values, entry, files, audit, accessLogJson(reads));
+    reads.length = 0; // committed with the statement, application or not
     return row ? { id: row.id, receiptNo, status: row.status, created: true } : firstWithKey(ctx.db);
   }
-  return ctx.db.transaction(async (tx) => {
-    let row: ApplicationRow | undefined;
-    if (draftId) {
-      const draft = uuidPattern.test(draftId) ? await repo.findApplication(tx, draftId) : undefined;
-      if (!draft || draft.applicantId !== actor.userId || draft.status !== 'draft') throw new NotFoundError('No such draft');
-      row = await repo.updateIfVersion(tx, draft.id, draft.version, { ...values, createdAt: draft.createdAt });
-      if (!row) throw new ConflictError('The draft changed meanwhile');
-      await repo.insertTimeline(tx, { applicationId: row.id, ...entry });
-      for (const f of files) await repo.insertMaterial(tx, { applicationId: row.id, ...f });
-      await recordAudit(tx, audit);
-    } else {
-      row = await repo.insertSubmission(tx, values, entry, files, audit);
-      if (!row) return firstWithKey(tx);
-    }
-    const final = await runAutoDecisions(ctx, tx, row, p.item);
-    return { id: row.id, receiptNo, status: final.status, created: true };
-  });
+  return ctx.db
+    .transaction(async (tx) => {
+      let row: ApplicationRow | undefined;
+      if (draftId) {
+        const draft = uuidPattern.test(draftId) ? await repo.findApplication(tx, draftId) : undefined;
+        if (!draft || draft.applicantId !== actor.userId || draft.status !== 'draft') throw new NotFoundError('No such draft');
+        row = await repo.updateIfVersion(tx, draft.id, draft.version, { ...values, createdAt: draft.createdAt });
+        if (!row) throw new ConflictError('The draft changed meanwhile');
+        await repo.insertTimeline(tx, { applicationId: row.id, ...entry });
+        for (const f of files) await repo.insertMaterial(tx, { applicationId: row.id, ...f });
+        await insertAccessLogs(tx, reads);
+        await recordAudit(tx, audit);
+      } else {
+        row = await repo.insertSubmission(tx, values, entry, files, audit, accessLogJson(reads));
+        if (!row) return firstWithKey(tx);
+      }
+      const final = await runAutoDecisions(ctx, tx, row, p.item);
+      return { id: row.id, receiptNo, status: final.status, created: true };
+    })
+    .then((result) => {
+      reads.length = 0; // committed
+      return result;
+    });
 }
 
 // --- drafts (save and return) -----------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { desc, eq, inArray, or, sql, type SQL } from 'drizzle-orm';
+import { desc, eq, inArray, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { Executor } from '../../platform/db/db.js';
 import { prepared } from '../../platform/db/prepared.js';
 import { accessLog, amrRegister, exitEntryPermits, psbGuardianship, psbHousehold } from './exchange.schema.js';
@@ -36,6 +36,30 @@ export async function insertAccessLog(ex: Executor, row: Omit<NewAccessLogRow, '
       .returning({ id: accessLog.id }),
   ).execute(Object.fromEntries(accessLogColumns.map((c) => [c, row[c] ?? null])));
   return inserted!.id;
+}
+
+/** A read recorded later, with the caller's own write (ReadOptions.deferLog): its id is chosen when the read is made. */
+export type DeferredAccessLogRow = Omit<NewAccessLogRow, 'id'> & { id: string };
+
+/**
+ * Deferred reads as the one JSON parameter `accessLogInsertFrom` takes (any number of rows, so a statement prepared
+ * once can carry them), keyed by column name.
+ */
+export function accessLogJson(rows: DeferredAccessLogRow[]): string {
+  return JSON.stringify(rows.map((row) => Object.fromEntries((['id', ...accessLogColumns] as const).map((c) => [accessLog[c].name, row[c] ?? null]))));
+}
+
+/**
+ * SQL that writes the rows of `accessLogJson` given as `json` (a parameter or a prepared statement's placeholder):
+ * a statement of its own, or a WITH clause of the caller's statement so the reads commit with what they were for.
+ */
+export function accessLogInsertFrom(json: string | Placeholder): SQL {
+  return sql`insert into ${accessLog} select * from jsonb_populate_recordset(null::${accessLog}, ${json}::jsonb)`;
+}
+
+/** Writes deferred reads in a statement of their own (none: nothing). */
+export async function insertAccessLogs(ex: Executor, rows: DeferredAccessLogRow[]): Promise<void> {
+  if (rows.length) await ex.execute(accessLogInsertFrom(accessLogJson(rows)));
 }
 
 export interface AccessLogQuery {

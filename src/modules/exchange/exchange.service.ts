@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Actor } from '../../platform/auth/actor.js';
 import { recordAudit } from '../../platform/audit/audit.js';
 import type { Executor } from '../../platform/db/db.js';
@@ -7,6 +8,7 @@ import { getEnterpriseById, getUserById, listEnterprisesOf, maskIdNumber } from 
 import { decideRead, type ReadFacts, type RefusalReason } from './exchange.policy.js';
 import { dataProducts, isProductCode, providerOf, type Child, type ProductCode, type ResolvedSubject } from './exchange.products.js';
 import * as repo from './exchange.repository.js';
+import type { DeferredAccessLogRow } from './exchange.repository.js';
 
 export interface Purpose {
   /** The service item applied for. */
@@ -44,6 +46,12 @@ export interface ReadOptions {
   ip?: string | null | undefined;
   /** Lookups shared by the reads of one prefill (the same person and item for every product). */
   memo?: Map<string, Promise<unknown>> | undefined;
+  /**
+   * Where each read's access-log row goes instead of an insert of its own: the caller writes them with its work
+   * (`accessLogInsertFrom` in its statement, or `insertAccessLogs`), so the read and what it was for share one
+   * commit. The caller must write them on every path, failures included.
+   */
+  deferLog?: DeferredAccessLogRow[] | undefined;
 }
 
 /**
@@ -167,7 +175,7 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
   const all = await providerOf(product.code).read(ex, subject, now);
   const data = all ? Object.fromEntries(wanted.filter((f) => f in all).map((f) => [f, all[f]])) : null;
   const fields = data ? Object.keys(data) : [];
-  const logId = await repo.insertAccessLog(ex, {
+  const entry: Omit<DeferredAccessLogRow, 'id'> = {
     at: now,
     product: product.code,
     holderDepartment: product.holder,
@@ -181,7 +189,10 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
     purposeServiceCode: serviceCode,
     purposeApplicationId: applicationId,
     fields,
-  });
+  };
+  let logId: string;
+  if (options.deferLog) options.deferLog.push({ id: (logId = randomUUID()), ...entry });
+  else logId = await repo.insertAccessLog(ex, entry);
   return { product: product.code, holderDepartment: product.holder, data, fields, logId };
 }
 

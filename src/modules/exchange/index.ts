@@ -34,6 +34,7 @@ export {
   type ReadResult,
   type SubjectRef,
 } from './exchange.service.js';
+export { accessLogInsertFrom, accessLogJson, insertAccessLogs, type DeferredAccessLogRow } from './exchange.repository.js';
 export {
   dataProducts,
   productCodes,
