@@ -675,29 +675,26 @@ async function submit(ctx: AppContext, actor: Actor, input: SubmitInput, meta: {
     reads.length = 0; // committed with the statement, application or not
     return row ? { id: row.id, receiptNo, status: row.status, created: true } : firstWithKey(ctx.db);
   }
-  return ctx.db
-    .transaction(async (tx) => {
-      let row: ApplicationRow | undefined;
-      if (draftId) {
-        const draft = uuidPattern.test(draftId) ? await repo.findApplication(tx, draftId) : undefined;
-        if (!draft || draft.applicantId !== actor.userId || draft.status !== 'draft') throw new NotFoundError('No such draft');
-        row = await repo.updateIfVersion(tx, draft.id, draft.version, { ...values, createdAt: draft.createdAt });
-        if (!row) throw new ConflictError('The draft changed meanwhile');
-        await repo.insertTimeline(tx, { applicationId: row.id, ...entry });
-        for (const f of files) await repo.insertMaterial(tx, { applicationId: row.id, ...f });
-        await insertAccessLogs(tx, reads);
-        await recordAudit(tx, audit);
-      } else {
-        row = await repo.insertSubmission(tx, values, entry, files, audit, accessLogJson(reads));
-        if (!row) return firstWithKey(tx);
-      }
-      const final = await runAutoDecisions(ctx, tx, row, p.item);
-      return { id: row.id, receiptNo, status: final.status, created: true };
-    })
-    .then((result) => {
-      reads.length = 0; // committed
-      return result;
-    });
+  const result = await ctx.db.transaction(async (tx) => {
+    let row: ApplicationRow | undefined;
+    if (draftId) {
+      const draft = uuidPattern.test(draftId) ? await repo.findApplication(tx, draftId) : undefined;
+      if (!draft || draft.applicantId !== actor.userId || draft.status !== 'draft') throw new NotFoundError('No such draft');
+      row = await repo.updateIfVersion(tx, draft.id, draft.version, { ...values, createdAt: draft.createdAt });
+      if (!row) throw new ConflictError('The draft changed meanwhile');
+      await repo.insertTimeline(tx, { applicationId: row.id, ...entry });
+      for (const f of files) await repo.insertMaterial(tx, { applicationId: row.id, ...f });
+      await insertAccessLogs(tx, reads);
+      await recordAudit(tx, audit);
+    } else {
+      row = await repo.insertSubmission(tx, values, entry, files, audit, accessLogJson(reads));
+      if (!row) return firstWithKey(tx);
+    }
+    const final = await runAutoDecisions(ctx, tx, row, p.item);
+    return { id: row.id, receiptNo, status: final.status, created: true };
+  });
+  reads.length = 0; // committed
+  return result;
 }
 
 // --- drafts (save and return) -----------------------------------------------------------------------

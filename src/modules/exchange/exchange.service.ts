@@ -191,8 +191,10 @@ export async function readData(ex: Executor, request: ReadRequest, options: Read
     fields,
   };
   let logId: string;
-  if (options.deferLog) options.deferLog.push({ id: (logId = randomUUID()), ...entry });
-  else logId = await repo.insertAccessLog(ex, entry);
+  if (options.deferLog) {
+    logId = randomUUID();
+    options.deferLog.push({ id: logId, ...entry });
+  } else logId = await repo.insertAccessLog(ex, entry);
   return { product: product.code, holderDepartment: product.holder, data, fields, logId };
 }
 
